@@ -1,0 +1,122 @@
+package sources
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// ParseFeed reads an RSS, Atom or JSON Feed document into its entries, in document order.
+// The body is read as served: an XML feed in the encoding its declaration names, else UTF-8
+// (Parse converts bodies to UTF-8 before calling it).
+//
+// For each item:
+//   - ID is the GUID (Atom id, JSON Feed id), else the link, else a hash of the title and the
+//     item's own published time (and of the first paragraph when there is no title). Ids are made unique
+//     as uniqueIDs does: a repeated id gets a "~n" suffix, counted from the bottom.
+//   - Published is the item's published time, else its updated time, else the feed's updated
+//     (or published) time for RSS and Atom, in UTC; else zero, and callers date it
+//     themselves (with the fetch time).
+//   - Title is plain text: tags stripped, entities decoded, white space normalised.
+//   - Body is the item's content, else its description (summary), as plain paragraphs: block
+//     elements and <br> end paragraphs, scripts and styles are dropped.
+//   - URL is the item's link.
+//
+// It returns an error, never panics, for a body that is not a feed.
+func ParseFeed(source string, body []byte) (entries []Entry, err error) {
+	feed, err := parseGofeed(body)
+	if err != nil {
+		return nil, fmt.Errorf("sources: feed %q: %w", source, err)
+	}
+	var feedTime time.Time
+	switch {
+	case feed.FeedType == "json":
+		// JSON Feed has no feed-level time; gofeed copies the first item's, which is no
+		// date for another item.
+	case feed.UpdatedParsed != nil:
+		feedTime = *feed.UpdatedParsed
+	case feed.PublishedParsed != nil:
+		feedTime = *feed.PublishedParsed
+	}
+	entries = make([]Entry, 0, len(feed.Items))
+	for _, item := range feed.Items {
+		if item == nil {
+			continue
+		}
+		entries = append(entries, feedEntry(source, item, feedTime))
+	}
+	uniqueIDs(entries, suffixID)
+	return entries, nil
+}
+
+// parseGofeed runs gofeed on body. A panic inside gofeed on hostile input is returned as an
+// error: ParseFeed must never panic.
+func parseGofeed(body []byte) (feed *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			feed, err = nil, fmt.Errorf("gofeed panicked: %v", r)
+		}
+	}()
+	return gofeed.NewParser().Parse(bytes.NewReader(body))
+}
+
+// feedEntry converts one feed item.
+func feedEntry(source string, item *gofeed.Item, feedTime time.Time) Entry {
+	title := markupText(validUTF8(item.Title))
+	content := item.Content
+	if strings.TrimSpace(content) == "" {
+		content = item.Description
+	}
+	body := markupParagraphs(validUTF8(content))
+	if len(body) == 0 {
+		body = nil
+	}
+	var own time.Time // the item's own time, zero if it has none
+	switch {
+	case item.PublishedParsed != nil:
+		own = item.PublishedParsed.UTC()
+	case item.UpdatedParsed != nil:
+		own = item.UpdatedParsed.UTC()
+	}
+	published := own
+	if published.IsZero() && !feedTime.IsZero() {
+		published = feedTime.UTC()
+	}
+	link := strings.TrimSpace(validUTF8(item.Link))
+	if link == "" && len(item.Links) > 0 {
+		link = strings.TrimSpace(validUTF8(item.Links[0]))
+	}
+	id := strings.TrimSpace(validUTF8(item.GUID))
+	if id == "" {
+		id = link
+	}
+	if id == "" {
+		// Only the item's own time: the feed's changes with every build.
+		stamp := ""
+		if !own.IsZero() {
+			stamp = own.Format(time.RFC3339)
+		}
+		parts := []string{source, title, stamp}
+		if title == "" && len(body) > 0 {
+			parts = append(parts, body[0])
+		}
+		id = hashID(parts...)
+	}
+	return Entry{
+		Source:    source,
+		ID:        id,
+		Published: published,
+		Title:     title,
+		Body:      body,
+		URL:       link,
+		Hash:      ContentHash(title, body),
+	}
+}
+
+// validUTF8 replaces invalid UTF-8 in s with U+FFFD.
+func validUTF8(s string) string {
+	return strings.ToValidUTF8(s, "\uFFFD")
+}

@@ -1,0 +1,192 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+const (
+	// DefaultPollInterval is the interval of a source whose PollInterval is zero.
+	DefaultPollInterval = time.Minute
+	// maxBackoff caps the wait after failures (unless the poll interval is longer still).
+	maxBackoff = 30 * time.Minute
+	// backoffJitter is the relative spread of the wait after a failure: ±20%.
+	backoffJitter = 0.2
+)
+
+// WatcherOptions configure a Watcher.
+type WatcherOptions struct {
+	// Sources are the sources to watch; their names must be unique and non-empty.
+	Sources []Source
+	// Fetcher fetches them; nil means NewFetcher(FetcherOptions{}).
+	Fetcher *Fetcher
+	// State keeps each source's State between polls; required.
+	State StateStore
+	// Logger logs failed polls; nil discards.
+	Logger *slog.Logger
+	// Now is the clock for LastSuccess; nil means time.Now.
+	Now func() time.Time
+}
+
+// Watcher polls sources and hands their entries to a Handler.
+type Watcher struct {
+	opts WatcherOptions
+}
+
+// NewWatcher returns a Watcher with opts, defaults filled in.
+func NewWatcher(opts WatcherOptions) *Watcher {
+	if opts.Fetcher == nil {
+		opts.Fetcher = NewFetcher(FetcherOptions{})
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Watcher{opts: opts}
+}
+
+// Run polls every source, each in its own goroutine, until ctx ends, and returns nil once
+// all have stopped. A source is polled at once, then PollInterval (default 1m) after each
+// successful poll; after a failed poll the wait is min(interval·2^failures, 30m) — never less
+// than the interval — ±20%.
+//
+// A poll loads the source's State, fetches the source with its validators and, unless it
+// is not modified, parses the body (see Parse) and calls handle with all its entries, which
+// may be none (a live-blog page without entries is also logged as a warning). Only after handle
+// returned nil are the new validators saved, with LastSuccess set and Failures and
+// LastError cleared; a not-modified poll is a success that hands nothing. A failure (fetch,
+// parse, handler) is logged, and saved as Failures+1 and LastError with the old validators
+// kept, so the next poll fetches the whole body again.
+//
+// Run returns an error at once, polling nothing, when there is no StateStore or the source
+// names are not unique and non-empty.
+func (w *Watcher) Run(ctx context.Context, handle Handler) error {
+	if w.opts.State == nil {
+		return errors.New("sources: watcher: no state store")
+	}
+	if handle == nil {
+		return errors.New("sources: watcher: no handler")
+	}
+	seen := make(map[string]bool, len(w.opts.Sources))
+	for _, src := range w.opts.Sources {
+		if src.Name == "" {
+			return fmt.Errorf("sources: watcher: source %s has no name", src.URL)
+		}
+		if seen[src.Name] {
+			return fmt.Errorf("sources: watcher: two sources named %q", src.Name)
+		}
+		seen[src.Name] = true
+	}
+	var g errgroup.Group
+	for _, src := range w.opts.Sources {
+		g.Go(func() error {
+			w.watch(ctx, src, handle)
+			return nil
+		})
+	}
+	<-ctx.Done()
+	return g.Wait()
+}
+
+// watch polls one source until ctx ends.
+func (w *Watcher) watch(ctx context.Context, src Source, handle Handler) {
+	interval := src.PollInterval
+	if interval <= 0 {
+		interval = DefaultPollInterval
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		failures := w.poll(ctx, src, handle)
+		if ctx.Err() != nil {
+			return
+		}
+		timer.Reset(nextPoll(interval, failures))
+	}
+}
+
+// nextPoll returns the wait before the next poll of a source after failures failed polls
+// in a row.
+func nextPoll(interval time.Duration, failures int) time.Duration {
+	if failures <= 0 {
+		return interval
+	}
+	limit := max(maxBackoff, interval)
+	wait := interval
+	for i := 0; i < failures && wait < limit; i++ {
+		wait *= 2
+	}
+	wait = min(wait, limit)
+	spread := (rand.Float64()*2 - 1) * backoffJitter
+	return wait + time.Duration(float64(wait)*spread)
+}
+
+// poll polls src once and returns the number of failed polls in a row after it: 0 after
+// a success.
+func (w *Watcher) poll(ctx context.Context, src Source, handle Handler) int {
+	log := w.opts.Logger.With("source", src.Name)
+	st, err := w.opts.State.SourceState(ctx, src.Name)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Error("source state load failed", "error", err)
+		}
+		// Without the stored count, back off as after one failure.
+		return 1
+	}
+	err = w.fetchAndHand(ctx, src, st, handle, log)
+	if ctx.Err() != nil {
+		// Shutting down: whatever failed, it is not the source's fault.
+		return st.Failures
+	}
+	if err != nil {
+		st.Failures++
+		st.LastError = err.Error()
+		log.Error("source poll failed", "error", err, "failures", st.Failures)
+		if serr := w.opts.State.SaveSourceState(ctx, src.Name, st); serr != nil {
+			log.Error("source state save failed", "error", serr)
+		}
+		return st.Failures
+	}
+	return 0
+}
+
+// fetchAndHand does the work of a poll. On success it saves the new state itself.
+func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle Handler, log *slog.Logger) error {
+	resp, err := w.opts.Fetcher.Fetch(ctx, src.URL, st)
+	if err != nil {
+		return err
+	}
+	if !resp.NotModified {
+		entries, format, err := Parse(src, resp)
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 && len(resp.Body) > 0 && format == FormatLiveBlog {
+			log.Warn("live blog page has no entries", "url", resp.URL, "bytes", len(resp.Body))
+		}
+		if err := handle(ctx, src, entries); err != nil {
+			return fmt.Errorf("sources: handler: %w", err)
+		}
+		st.ETag, st.LastModified = resp.ETag, resp.LastModified
+	}
+	st.LastSuccess = w.opts.Now().UTC()
+	st.Failures, st.LastError = 0, ""
+	if err := w.opts.State.SaveSourceState(ctx, src.Name, st); err != nil {
+		return fmt.Errorf("sources: save state: %w", err)
+	}
+	log.Debug("source polled", "not_modified", resp.NotModified, "url", resp.URL)
+	return nil
+}
