@@ -1,0 +1,197 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Chat is a chat the bot talks to and its settings.
+type Chat struct {
+	ID     int64
+	Type   string // private, group, supergroup or channel
+	Title  string
+	Active bool
+	// TimeZone is where the chat's digest time and entry times are read.
+	TimeZone *time.Location
+	// DigestTime is "HH:MM" local, or "" when the chat wants no digest.
+	DigestTime   string
+	DigestThread int
+	// NextDigest is when the next digest is due; zero when digests are off.
+	NextDigest time.Time
+	Created    time.Time
+}
+
+// ChatInfo is what Telegram tells about a chat.
+type ChatInfo struct {
+	ID    int64
+	Type  string
+	Title string
+}
+
+// StartChat records the chat with the defaults from Options when it is new, and marks it
+// active again when it was not. It reports whether the chat was new.
+func (s *Store) StartChat(ctx context.Context, info ChatInfo) (Chat, bool, error) {
+	now := s.now()
+	var created, reactivated bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var active int
+		err := tx.QueryRowContext(ctx, `SELECT active FROM chats WHERE id = ?`, info.ID).Scan(&active)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			created = true
+			next := NextDigest(now, s.opts.DigestTime, s.opts.TimeZone)
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO chats (id, type, title, time_zone, digest_time, next_digest_at, digest_cursor, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM matches), ?)`,
+				info.ID, info.Type, info.Title, s.opts.TimeZone.String(), s.opts.DigestTime, unix(next), unix(now))
+			return err
+		case err != nil:
+			return err
+		}
+		reactivated = active == 0
+		_, err = tx.ExecContext(ctx, `UPDATE chats SET active = 1, type = ?, title = ? WHERE id = ?`, info.Type, info.Title, info.ID)
+		return err
+	})
+	if err != nil {
+		return Chat{}, false, fmt.Errorf("subscriptions: start chat %d: %w", info.ID, err)
+	}
+	if reactivated {
+		if err := s.rebuildMatcher(ctx); err != nil {
+			return Chat{}, false, err
+		}
+	}
+	c, err := s.Chat(ctx, info.ID)
+	return c, created, err
+}
+
+// Chat returns the chat with this id, or ErrNotFound.
+func (s *Store) Chat(ctx context.Context, id int64) (Chat, error) {
+	var c Chat
+	var zone string
+	var active int
+	var next sql.NullInt64
+	var created int64
+	err := s.reader.QueryRowContext(ctx, `
+		SELECT id, type, title, active, time_zone, digest_time, digest_thread, next_digest_at, created_at
+		FROM chats WHERE id = ?`, id).
+		Scan(&c.ID, &c.Type, &c.Title, &active, &zone, &c.DigestTime, &c.DigestThread, &next, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Chat{}, ErrNotFound
+	}
+	if err != nil {
+		return Chat{}, fmt.Errorf("subscriptions: chat %d: %w", id, err)
+	}
+	c.Active = active == 1
+	c.TimeZone = s.location(zone)
+	c.NextDigest = fromUnix(next.Int64)
+	c.Created = fromUnix(created)
+	return c, nil
+}
+
+// location loads a stored zone name; a zone this system no longer knows falls back to the
+// default zone.
+func (s *Store) location(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		s.log.Warn("stored time zone unknown, using default", "time_zone", name, "error", err)
+		return s.opts.TimeZone
+	}
+	return loc
+}
+
+// ForgetChat deletes the chat and everything of it: subscriptions, matches, queued messages
+// and digest runs. Forgetting an unknown chat is not an error.
+func (s *Store) ForgetChat(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM chats WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("subscriptions: forget chat %d: %w", id, err)
+	}
+	return s.rebuildMatcher(ctx)
+}
+
+// SetDigestTime sets the chat's digest time ("HH:MM") and the forum topic it goes to, or
+// turns digests off when hhmm is "". The next digest is the next time the chat's clock shows
+// hhmm.
+func (s *Store) SetDigestTime(ctx context.Context, id int64, hhmm string, threadID int) (Chat, error) {
+	c, err := s.Chat(ctx, id)
+	if err != nil {
+		return Chat{}, err
+	}
+	var next sql.NullInt64
+	if hhmm != "" {
+		if _, _, err := ParseClock(hhmm); err != nil {
+			return Chat{}, err
+		}
+		next = sql.NullInt64{Int64: unix(NextDigest(s.now(), hhmm, c.TimeZone)), Valid: true}
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE chats SET digest_time = ?, digest_thread = ?, next_digest_at = ? WHERE id = ?`,
+			hhmm, threadID, next, id)
+		return err
+	})
+	if err != nil {
+		return Chat{}, fmt.Errorf("subscriptions: set digest time of chat %d: %w", id, err)
+	}
+	return s.Chat(ctx, id)
+}
+
+// DeactivateChat marks the chat inactive (Telegram refused to deliver to it) and drops its
+// queued messages; it returns how many were dropped. Its subscriptions stay, dormant, until
+// StartChat reactivates it.
+func (s *Store) DeactivateChat(ctx context.Context, id int64) (int, error) {
+	var dropped int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE chats SET active = 0 WHERE id = ?`, id); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE chat_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		dropped, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("subscriptions: deactivate chat %d: %w", id, err)
+	}
+	return int(dropped), s.rebuildMatcher(ctx)
+}
+
+// MigrateChat moves a group that became a supergroup to its new id: subscriptions, settings,
+// matches, digest runs and queued messages follow. When the new id is already known (the bot
+// saw the supergroup first), the old chat's subscriptions are merged into it.
+func (s *Store) MigrateChat(ctx context.Context, oldID, newID int64) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM chats WHERE id = ?`, newID).Scan(&exists); err != nil {
+			return err
+		}
+		if exists == 0 {
+			_, err := tx.ExecContext(ctx, `UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?`, newID, oldID)
+			return err
+		}
+		stmts := []string{
+			`UPDATE OR IGNORE subscriptions SET chat_id = ?1 WHERE chat_id = ?2`,
+			`UPDATE OR IGNORE matches SET chat_id = ?1 WHERE chat_id = ?2`,
+			`UPDATE OR IGNORE outbox SET chat_id = ?1 WHERE chat_id = ?2`,
+			`UPDATE OR IGNORE digest_runs SET chat_id = ?1 WHERE chat_id = ?2`,
+			`DELETE FROM chats WHERE id = ?2`,
+		}
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q, newID, oldID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("subscriptions: migrate chat %d to %d: %w", oldID, newID, err)
+	}
+	return s.rebuildMatcher(ctx)
+}

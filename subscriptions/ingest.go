@@ -1,0 +1,138 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"livealert/sources"
+)
+
+// IngestResult says what one Ingest did.
+type IngestResult struct {
+	// New counts entries recorded for the first time, Edited those whose content changed.
+	New, Edited int
+	// Queued counts the alerts queued: one per chat and forum topic per new entry.
+	Queued int
+	// Primed is true when this was the source's first recorded poll: its entries were recorded
+	// and nobody was alerted.
+	Primed bool
+}
+
+// Ingest records the entries of one poll of a source and, in the same transaction, matches
+// every entry it had not seen against the subscriptions and queues one alert per chat (and
+// forum topic) that it matched. There is no moment at which an entry is recorded but its
+// alerts are not queued. The first poll of a source records its entries without alerting
+// anyone, so adding a source never floods chats with old news. An entry seen before is not
+// alerted again; an edited one has its stored text updated.
+func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Entry) (IngestResult, error) {
+	var res IngestResult
+	matcher := s.Matcher()
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res = IngestResult{}
+		var primed int
+		err := tx.QueryRowContext(ctx, `SELECT primed FROM source_state WHERE name = ?`, source).Scan(&primed)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		res.Primed = primed == 0
+		for _, e := range entries {
+			if e.Published.IsZero() {
+				e.Published = now
+			}
+			var rowID int64
+			var hash string
+			err := tx.QueryRowContext(ctx, `SELECT id, hash FROM entries WHERE source = ? AND entry_key = ?`, source, e.ID).Scan(&rowID, &hash)
+			switch {
+			case err == nil && hash == e.Hash:
+				continue
+			case err == nil:
+				res.Edited++
+				_, err = tx.ExecContext(ctx, `UPDATE entries SET title = ?, body = ?, url = ?, hash = ? WHERE id = ?`,
+					e.Title, strings.Join(e.Body, "\n"), e.URL, e.Hash, rowID)
+				if err != nil {
+					return err
+				}
+				continue
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			r, err := tx.ExecContext(ctx, `
+				INSERT INTO entries (source, entry_key, published, title, body, url, pinned, hash, first_seen)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				source, e.ID, unix(e.Published), e.Title, strings.Join(e.Body, "\n"), e.URL, boolInt(e.Pinned), e.Hash, unix(now))
+			if err != nil {
+				return err
+			}
+			if rowID, err = r.LastInsertId(); err != nil {
+				return err
+			}
+			res.New++
+			if res.Primed {
+				continue
+			}
+			queued, err := queueAlerts(ctx, tx, rowID, matcher.Match(NewDocument(e.Title, e.Body)), now)
+			if err != nil {
+				return err
+			}
+			res.Queued += queued
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO source_state (name, primed) VALUES (?, 1)
+			ON CONFLICT (name) DO UPDATE SET primed = 1`, source)
+		return err
+	})
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("subscriptions: ingest %s: %w", source, err)
+	}
+	return res, nil
+}
+
+// queueAlerts records the hits of one entry as matches and queues one alert per chat and
+// forum topic, labelled with everything that matched there. hits are ordered by chat and
+// thread (Matcher.Match's order). It returns how many alerts it queued.
+func queueAlerts(ctx context.Context, tx *sql.Tx, entryID int64, hits []Hit, now time.Time) (int, error) {
+	queued := 0
+	for i := 0; i < len(hits); {
+		j := i
+		var labels []string
+		for ; j < len(hits) && hits[j].ChatID == hits[i].ChatID && hits[j].ThreadID == hits[i].ThreadID; j++ {
+			h := hits[j]
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`, h.ChatID, entryID, h.SubscriptionID, h.Label)
+			if err != nil {
+				return 0, err
+			}
+			labels = appendUnique(labels, h.Label)
+		}
+		r, err := tx.ExecContext(ctx, `
+			INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
+			SELECT ?, ?, 'alert', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE id = ? AND active = 1)
+			ON CONFLICT DO NOTHING`,
+			hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(now), unix(now), hits[i].ChatID)
+		if err != nil {
+			return 0, err
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		queued += int(n)
+		i = j
+	}
+	return queued, nil
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

@@ -1,0 +1,123 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Delivery kinds.
+const (
+	KindAlert  = "alert"
+	KindDigest = "digest"
+)
+
+// Delivery is one queued message: an alert of one entry, or one part of a digest.
+type Delivery struct {
+	ID       int64
+	ChatID   int64
+	ChatType string
+	ThreadID int
+	// TimeZone is the chat's, for showing times.
+	TimeZone *time.Location
+	Kind     string
+	// Entry and Labels (what matched) are set for alerts.
+	Entry  StoredEntry
+	Labels []string
+	// Text is set for digests: the message as rendered when it was queued.
+	Text     string
+	Attempts int
+}
+
+// DueDeliveries returns up to limit queued messages that are due, oldest first.
+func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]Delivery, error) {
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT o.id, o.chat_id, c.type, o.thread_id, c.time_zone, o.kind, o.labels, o.text, o.attempts,
+			`+entryColumns+`
+		FROM outbox o
+		JOIN chats c ON c.id = o.chat_id
+		LEFT JOIN entries e ON e.id = o.entry_id
+		WHERE o.due_at <= ? AND c.active = 1
+		ORDER BY o.due_at, o.id
+		LIMIT ?`, unix(s.now()), limit)
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions: due deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		var d Delivery
+		var zone, labels string
+		entryDest, fillEntry := entryFields(&d.Entry)
+		dest := append([]any{&d.ID, &d.ChatID, &d.ChatType, &d.ThreadID, &zone, &d.Kind, &labels, &d.Text, &d.Attempts}, entryDest...)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("subscriptions: due deliveries: %w", err)
+		}
+		fillEntry()
+		d.TimeZone = s.location(zone)
+		if labels != "" {
+			d.Labels = strings.Split(labels, "\n")
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("subscriptions: due deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// NextDue returns when the earliest queued message of an active chat is due, and false when
+// nothing is queued.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var due sql.NullInt64
+	err := s.reader.QueryRowContext(ctx, `
+		SELECT MIN(o.due_at) FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE c.active = 1`).Scan(&due)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("subscriptions: next due: %w", err)
+	}
+	return time.Unix(due.Int64, 0).UTC(), due.Valid, nil
+}
+
+// Delivered removes a message Telegram accepted from the queue.
+func (s *Store) Delivered(ctx context.Context, id int64) error {
+	return s.exec(ctx, "delivered", `DELETE FROM outbox WHERE id = ?`, id)
+}
+
+// Postpone makes a message due again at until, counting the failed attempt and its reason.
+func (s *Store) Postpone(ctx context.Context, id int64, until time.Time, reason string) error {
+	return s.exec(ctx, "postpone", `UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,
+		unix(until), reason, id)
+}
+
+// DeadLetter takes a message Telegram refused for good off the queue and keeps it, with the
+// reason, for the operator.
+func (s *Store) DeadLetter(ctx context.Context, id int64, reason string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO dead_letters (chat_id, kind, entry_id, text, reason, created_at)
+			SELECT chat_id, kind, entry_id, text, ?, ? FROM outbox WHERE id = ?`, reason, unix(s.now()), id)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("subscriptions: dead-letter %d: %w", id, err)
+	}
+	return nil
+}
+
+// exec runs one statement in a write transaction; what names it in an error.
+func (s *Store) exec(ctx context.Context, what, query string, args ...any) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("subscriptions: %s: %w", what, err)
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrNotFound is returned when the chat, subscription or row asked for does not exist.
+var ErrNotFound = errors.New("subscriptions: not found")
+
+// Options configure a Store.
+type Options struct {
+	// Path is the SQLite database file; it is created when missing.
+	Path string
+	// Topics is the catalog chats may follow.
+	Topics []Topic
+	// DigestTime ("HH:MM") and TimeZone are what a new chat starts with.
+	DigestTime string
+	TimeZone   *time.Location
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Logger receives the store's few log lines; discarded when nil.
+	Logger *slog.Logger
+}
+
+// Store holds all durable state — chats, subscriptions, entries, the outbox, digest runs and
+// source state — and matches entries against subscriptions. All writes go through one
+// connection (SQLite allows one writer); reads use a pool.
+type Store struct {
+	writer  *sql.DB
+	reader  *sql.DB
+	opts    Options
+	catalog *Catalog
+	log     *slog.Logger
+
+	rebuild sync.Mutex              // serialises matcher rebuilds
+	matcher atomic.Pointer[Matcher] // the matcher of the current subscriptions
+}
+
+// Open opens (creating if needed) and migrates the database at opts.Path, and builds the
+// matcher of its subscriptions. A catalog that does not compile is an error.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	if opts.Path == "" {
+		return nil, errors.New("subscriptions: open: empty path")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.TimeZone == nil {
+		opts.TimeZone = time.UTC
+	}
+	if opts.DigestTime == "" {
+		opts.DigestTime = "08:00"
+	}
+	if _, _, err := ParseClock(opts.DigestTime); err != nil {
+		return nil, fmt.Errorf("subscriptions: open: digest time: %w", err)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	catalog, err := NewCatalog(opts.Topics)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{opts: opts, catalog: catalog, log: opts.Logger}
+
+	path := sqlitePath.Replace(opts.Path)
+	s.writer, err = sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL")
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetConnMaxIdleTime(0)
+	if err := s.writer.PingContext(ctx); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
+	}
+	if err := migrate(ctx, s.writer); err != nil {
+		s.writer.Close()
+		return nil, err
+	}
+	s.reader, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_query_only=true")
+	if err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
+	}
+	s.reader.SetMaxOpenConns(4)
+	if err := s.rebuildMatcher(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqlitePath escapes the characters that mean something in an SQLite URI filename.
+var sqlitePath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("subscriptions: migrate: %w", err)
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, db, dir)
+	if err != nil {
+		return fmt.Errorf("subscriptions: migrate: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("subscriptions: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// Catalog returns the topics chats may follow.
+func (s *Store) Catalog() *Catalog { return s.catalog }
+
+// now returns the store's clock reading, truncated to whole seconds as stored.
+func (s *Store) now() time.Time { return s.opts.Now().UTC() }
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE) and commits it when fn returns nil.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromUnix(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
