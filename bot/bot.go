@@ -1,0 +1,213 @@
+// Package bot is livealert's Telegram side and its daemon loops: commands and keyboards,
+// rendering, the sender that drains the outbox, the digest tick, and the pipeline that hands
+// what the watcher finds to the store. It is the only importer of go-telegram/bot.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"golang.org/x/sync/errgroup"
+
+	"livealert/sources"
+	"livealert/subscriptions"
+)
+
+// Options configure the bot.
+type Options struct {
+	// Token is the Bot API token. It never appears in a log line or an error.
+	Token string
+	// APIURL is the Bot API server: Telegram's own or a self-hosted one.
+	APIURL string
+	// Admins are the Telegram user ids allowed the operator's commands.
+	Admins []int64
+	Store  *subscriptions.Store
+	// Sources are watched with Fetcher; their names label alerts.
+	Sources []sources.Source
+	Fetcher *sources.Fetcher
+	Logger  *slog.Logger
+	// Now is the clock of digests and alerts; time.Now when nil.
+	Now func() time.Time
+	// DigestTick is the cron spec of the digest tick; every minute when "".
+	DigestTick string
+	// PollTimeout is getUpdates' long-polling timeout; 50s when zero.
+	PollTimeout time.Duration
+	// Rate caps messages per second over all chats; 25 when zero.
+	Rate float64
+}
+
+// Bot is a running livealert bot.
+type Bot struct {
+	opts    Options
+	tg      *tgbot.Bot
+	store   *subscriptions.Store
+	log     *slog.Logger
+	me      *models.User
+	sources map[string]sourceView
+	admins  map[int64]bool
+	sender  *sender
+}
+
+// Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches
+// the sources, sends alerts and digests. It returns nil when ctx ended, or the first error
+// that stopped it.
+func Run(ctx context.Context, opts Options) error {
+	b, err := newBot(opts)
+	if err != nil {
+		return err
+	}
+	if err := b.connect(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	watcher := sources.NewWatcher(sources.WatcherOptions{
+		Sources: opts.Sources,
+		Fetcher: opts.Fetcher,
+		State:   opts.Store,
+		Logger:  b.log,
+		Now:     b.opts.Now,
+	})
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		b.tg.Start(ctx)
+		return nil
+	})
+	g.Go(func() error { return b.sender.run(ctx) })
+	g.Go(func() error { return b.runDigests(ctx) })
+	g.Go(func() error { return watcher.Run(ctx, b.ingest) })
+	return g.Wait()
+}
+
+func newBot(opts Options) (*Bot, error) {
+	if opts.Store == nil {
+		return nil, errors.New("bot: no store")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.PollTimeout == 0 {
+		opts.PollTimeout = 50 * time.Second
+	}
+	if opts.Rate == 0 {
+		opts.Rate = 25
+	}
+	if opts.DigestTick == "" {
+		opts.DigestTick = "* * * * *"
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = "https://api.telegram.org"
+	}
+	b := &Bot{
+		opts:    opts,
+		store:   opts.Store,
+		log:     opts.Logger,
+		sources: map[string]sourceView{},
+		admins:  map[int64]bool{},
+	}
+	for _, s := range opts.Sources {
+		v := sourceView{Name: s.Name}
+		if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			v.PageURL = s.URL
+		}
+		b.sources[s.Name] = v
+	}
+	for _, id := range opts.Admins {
+		b.admins[id] = true
+	}
+	offset, err := opts.Store.UpdateOffset(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	tg, err := tgbot.New(opts.Token,
+		tgbot.WithServerURL(strings.TrimRight(opts.APIURL, "/")),
+		tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second}),
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithInitialOffset(offset),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{
+			models.AllowedUpdateMessage, models.AllowedUpdateChannelPost,
+			models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember,
+		}),
+		tgbot.WithDefaultHandler(b.handleUpdate),
+		tgbot.WithErrorsHandler(func(err error) {
+			b.log.Warn("telegram client error", "error", b.redact(err))
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("bot: %s", b.redact(err))
+	}
+	b.tg = tg
+	b.sender = newSender(b)
+	return b, nil
+}
+
+// connect asks Telegram who the bot is, retrying while Telegram is unreachable, then
+// registers the command menu and removes any webhook so that long polling works. A token
+// Telegram rejects is an error at once.
+func (b *Bot) connect(ctx context.Context) error {
+	delay := time.Second
+	for {
+		me, err := b.tg.GetMe(ctx)
+		if err == nil {
+			b.me = me
+			break
+		}
+		if errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) {
+			return fmt.Errorf("bot: telegram rejected the bot token (check LIVEALERT_TELEGRAM_TOKEN): %s", b.redact(err))
+		}
+		b.log.Warn("telegram unreachable, retrying", "error", b.redact(err), "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, time.Minute)
+	}
+	b.log.Info("connected to telegram", "bot_username", b.me.Username, "bot_id", b.me.ID)
+	if _, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+		b.log.Warn("delete webhook failed", "error", b.redact(err))
+	}
+	if _, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: commandMenu()}); err != nil {
+		b.log.Warn("set commands failed", "error", b.redact(err))
+	}
+	return nil
+}
+
+// redact returns err's message with the bot token masked.
+func (b *Bot) redact(err error) string {
+	if err == nil {
+		return ""
+	}
+	if b.opts.Token == "" {
+		return err.Error()
+	}
+	return strings.ReplaceAll(err.Error(), b.opts.Token, "<token>")
+}
+
+// ingest is the watcher's handler: it records a poll's entries and queues their alerts.
+func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.Entry) error {
+	res, err := b.store.Ingest(ctx, src.Name, entries)
+	if err != nil {
+		return err
+	}
+	if res.New > 0 || res.Edited > 0 {
+		b.log.Info("entries recorded", "source", src.Name, "new", res.New, "edited", res.Edited, "alerts_queued", res.Queued, "first_poll", res.Primed)
+	}
+	if res.Queued > 0 {
+		b.sender.wake()
+	}
+	return nil
+}

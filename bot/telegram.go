@@ -1,0 +1,63 @@
+package bot
+
+import (
+	"context"
+	"errors"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// sendParams builds the parameters of one HTML message with link previews off.
+func sendParams(chatID int64, threadID int, text string, kb *models.InlineKeyboardMarkup) *tgbot.SendMessageParams {
+	p := &tgbot.SendMessageParams{
+		ChatID:             chatID,
+		MessageThreadID:    threadID,
+		Text:               text,
+		ParseMode:          models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+	}
+	if kb != nil {
+		p.ReplyMarkup = kb
+	}
+	return p
+}
+
+// send answers a command. A chat that has blocked the bot is marked inactive; other failures
+// are logged: the user can simply ask again.
+func (b *Bot) send(ctx context.Context, in incoming, r reply) {
+	_, err := b.tg.SendMessage(ctx, sendParams(in.chat.ID, in.threadID, r.text, r.keyboard))
+	if err == nil {
+		return
+	}
+	b.log.Warn("reply failed", "chat_id", in.chat.ID, "error", b.redact(err))
+	if errors.Is(err, tgbot.ErrorForbidden) {
+		if _, err := b.store.DeactivateChat(ctx, in.chat.ID); err != nil {
+			b.log.Error("deactivate chat failed", "chat_id", in.chat.ID, "error", err)
+		}
+	}
+}
+
+// editKeyboard replaces the keyboard under a message the bot sent.
+func (b *Bot) editKeyboard(ctx context.Context, m *models.Message, kb *models.InlineKeyboardMarkup) {
+	_, err := b.tg.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{
+		ChatID: m.Chat.ID, MessageID: m.ID, ReplyMarkup: kb,
+	})
+	if err != nil {
+		b.log.Warn("edit keyboard failed", "chat_id", m.Chat.ID, "error", b.redact(err))
+	}
+}
+
+// editMessage replaces the text and keyboard of a message the bot sent.
+func (b *Bot) editMessage(ctx context.Context, m *models.Message, r reply) {
+	p := &tgbot.EditMessageTextParams{
+		ChatID: m.Chat.ID, MessageID: m.ID, Text: r.text, ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+	}
+	if r.keyboard != nil {
+		p.ReplyMarkup = r.keyboard
+	}
+	if _, err := b.tg.EditMessageText(ctx, p); err != nil {
+		b.log.Warn("edit message failed", "chat_id", m.Chat.ID, "error", b.redact(err))
+	}
+}
