@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"livealert/sources"
+	"livealert/subscriptions"
+)
+
+// Config is the YAML configuration file.
+type Config struct {
+	Telegram TelegramConfig `yaml:"telegram"`
+	Storage  StorageConfig  `yaml:"storage"`
+	Sources  []SourceConfig `yaml:"sources"`
+	Topics   []TopicConfig  `yaml:"topics"`
+	Digest   DigestConfig   `yaml:"digest"`
+	Log      LogConfig      `yaml:"log"`
+}
+
+// TelegramConfig says how to reach the Bot API. The token itself comes from the environment
+// variable LIVEALERT_TELEGRAM_TOKEN or from TokenFile, never from the config file.
+type TelegramConfig struct {
+	TokenFile string  `yaml:"token_file"`
+	APIURL    string  `yaml:"api_url"`
+	Admins    []int64 `yaml:"admins"`
+}
+
+// StorageConfig says where state lives.
+type StorageConfig struct {
+	Path string `yaml:"path"`
+}
+
+// SourceConfig is one page or feed to watch.
+type SourceConfig struct {
+	Name         string   `yaml:"name"`
+	URL          string   `yaml:"url"`
+	Format       string   `yaml:"format"`
+	PollInterval Duration `yaml:"poll_interval"`
+}
+
+// TopicConfig is one catalog topic.
+type TopicConfig struct {
+	Name        string   `yaml:"name"`
+	Description string   `yaml:"description"`
+	Keywords    []string `yaml:"keywords"`
+	Exclude     []string `yaml:"exclude"`
+}
+
+// DigestConfig holds what new chats start with.
+type DigestConfig struct {
+	Time     string `yaml:"time"`
+	TimeZone string `yaml:"time_zone"`
+}
+
+// LogConfig shapes the log.
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Duration is a time.Duration written the Go way in YAML ("90s", "1m", "1h30m").
+type Duration time.Duration
+
+// UnmarshalYAML reads a duration; a malformed one is reported, with its line, among the
+// decoder's other type errors.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is not a duration like 90s, 1m or 1h30m", n.Line, n.Value)}}
+	}
+	*d = Duration(v)
+	return nil
+}
+
+const (
+	defaultAPIURL       = "https://api.telegram.org"
+	defaultStoragePath  = "livealert.db"
+	defaultPollInterval = Duration(time.Minute)
+)
+
+// defaultConfig returns the configuration an empty file means.
+func defaultConfig() Config {
+	return Config{
+		Telegram: TelegramConfig{APIURL: defaultAPIURL},
+		Storage:  StorageConfig{Path: defaultStoragePath},
+		Digest:   DigestConfig{Time: "08:00", TimeZone: "UTC"},
+		Log:      LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// ConfigError lists every problem found in a configuration, each prefixed with its YAML path.
+type ConfigError struct {
+	File     string
+	Problems []string
+}
+
+func (e *ConfigError) Error() string {
+	if len(e.Problems) == 1 {
+		return fmt.Sprintf("config %s: %s", e.File, e.Problems[0])
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "config %s: %d problem", e.File, len(e.Problems))
+	if len(e.Problems) != 1 {
+		b.WriteString("s")
+	}
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// loadConfig reads the file, decodes it strictly over the defaults and validates it. Every
+// problem is reported at once in a *ConfigError.
+func loadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return Config{}, &ConfigError{File: path, Problems: []string{fmt.Sprintf("no such file (copy config.example.yaml to %s, or name another with -config)", path)}}
+		}
+		return Config{}, &ConfigError{File: path, Problems: []string{err.Error()}}
+	}
+	cfg, problems := decodeConfig(data)
+	problems = append(problems, cfg.Validate()...)
+	if len(problems) > 0 {
+		return Config{}, &ConfigError{File: path, Problems: problems}
+	}
+	return cfg, nil
+}
+
+// decodeConfig decodes data over the defaults, rejecting unknown keys, and returns what it
+// could decode along with every decoding problem, each named by its YAML path.
+func decodeConfig(data []byte) (Config, []string) {
+	cfg := defaultConfig()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return cfg, []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	paths := indexPaths(&doc)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(&cfg)
+	var typeErr *yaml.TypeError
+	switch {
+	case err == nil || errors.Is(err, io.EOF):
+		return cfg, nil
+	case errors.As(err, &typeErr):
+		problems := make([]string, 0, len(typeErr.Errors))
+		for _, e := range typeErr.Errors {
+			problems = append(problems, paths.explain(e))
+		}
+		return cfg, problems
+	default:
+		return cfg, []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+}
+
+// Validate returns every semantic problem of the configuration, each prefixed with its YAML
+// path.
+func (c *Config) Validate() []string {
+	var p problems
+	if u, err := url.Parse(c.Telegram.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.add("telegram.api_url", "%q is not an http(s) URL", c.Telegram.APIURL)
+	}
+	for i, id := range c.Telegram.Admins {
+		if id <= 0 {
+			p.add(fmt.Sprintf("telegram.admins[%d]", i), "%d is not a Telegram user id", id)
+		}
+	}
+	if c.Storage.Path == "" {
+		p.add("storage.path", "must not be empty")
+	}
+	if len(c.Sources) == 0 {
+		p.add("sources", "missing: name at least one live blog or feed to watch")
+	}
+	names := map[string]int{}
+	for i, s := range c.Sources {
+		at := fmt.Sprintf("sources[%d]", i)
+		switch {
+		case strings.TrimSpace(s.Name) == "":
+			p.add(at+".name", "missing: every source needs a name")
+		case names[strings.ToLower(s.Name)] > 0:
+			p.add(at+".name", "%q is also the name of sources[%d]", s.Name, names[strings.ToLower(s.Name)]-1)
+		default:
+			names[strings.ToLower(s.Name)] = i + 1
+		}
+		if s.URL == "" {
+			p.add(at+".url", "missing: give an http(s) URL or a file path")
+		} else if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host == "" {
+			p.add(at+".url", "%q has no host", s.URL)
+		}
+		switch sources.Format(s.Format) {
+		case "", sources.FormatAuto, sources.FormatLiveBlog, sources.FormatFeed:
+		default:
+			p.add(at+".format", "%q is not one of auto, liveblog, feed", s.Format)
+		}
+		if s.PollInterval < 0 {
+			p.add(at+".poll_interval", "must be positive")
+		}
+	}
+	topics := map[string]int{}
+	for i, t := range c.Topics {
+		at := fmt.Sprintf("topics[%d]", i)
+		key := subscriptions.TopicKey(t.Name)
+		switch {
+		case key == "":
+			p.add(at+".name", "missing: every topic needs a name")
+		case len(key) > maxTopicKey:
+			p.add(at+".name", "%q is longer than %d bytes", t.Name, maxTopicKey)
+		case topics[key] > 0:
+			p.add(at+".name", "%q is also the name of topics[%d]", t.Name, topics[key]-1)
+		default:
+			topics[key] = i + 1
+		}
+		if len(t.Keywords) == 0 {
+			p.add(at+".keywords", "missing: a topic needs at least one keyword")
+		}
+		for j, k := range t.Keywords {
+			if _, err := subscriptions.ParseQuery(k); err != nil {
+				p.add(fmt.Sprintf("%s.keywords[%d]", at, j), "%q: %v", k, err)
+			}
+		}
+		for j, k := range t.Exclude {
+			if _, err := subscriptions.ParseQuery(k); err != nil {
+				p.add(fmt.Sprintf("%s.exclude[%d]", at, j), "%q: %v", k, err)
+			}
+		}
+	}
+	if _, _, err := subscriptions.ParseClock(c.Digest.Time); err != nil {
+		p.add("digest.time", "%q is not a time of day like 08:00", c.Digest.Time)
+	}
+	if _, err := time.LoadLocation(c.Digest.TimeZone); err != nil || c.Digest.TimeZone == "" {
+		p.add("digest.time_zone", "%q is not a time zone like UTC or Europe/Kyiv", c.Digest.TimeZone)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		p.add("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		p.add("log.format", "%q is not one of text, json", c.Log.Format)
+	}
+	return p
+}
+
+// maxTopicKey bounds topic names so that a button's callback data stays within Telegram's 64
+// bytes.
+const maxTopicKey = 40
+
+type problems []string
+
+func (p *problems) add(path, format string, args ...any) {
+	*p = append(*p, path+": "+fmt.Sprintf(format, args...))
+}

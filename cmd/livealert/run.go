@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"livealert/bot"
+	"livealert/sources"
+	"livealert/subscriptions"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// tokenEnv is the environment variable that holds the bot token.
+const tokenEnv = "LIVEALERT_TELEGRAM_TOKEN"
+
+// program is livealert with its surroundings: the process's streams and environment, and the
+// clock and digest tick that tests replace.
+type program struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+	digestTick     string        // cron spec; "" means every minute
+	pollTimeout    time.Duration // getUpdates long polling; 0 means the bot's default
+}
+
+func newProgram() *program {
+	return &program{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}
+}
+
+// run parses the command line and runs livealert until ctx ends.
+func (p *program) run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("livealert", flag.ContinueOnError)
+	fs.SetOutput(p.stderr)
+	configPath := fs.String("config", "config.yaml", "the YAML configuration `file`")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert -version\n\n"+
+			"Runs the bot. The token comes from $%s or telegram.token_file.\n\n", tokenEnv)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &usageError{msg: err.Error()}
+	}
+	if *showVersion {
+		fmt.Fprintln(p.stdout, "livealert", version)
+		return nil
+	}
+	if fs.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q (see livealert -h)", fs.Arg(0))}
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	token, err := p.token(cfg)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(p.stderr, cfg.Log)
+	return p.serve(ctx, cfg, token, logger)
+}
+
+// token reads the bot token from the environment, else from telegram.token_file.
+func (p *program) token(cfg Config) (string, error) {
+	if t := strings.TrimSpace(p.getenv(tokenEnv)); t != "" {
+		return t, nil
+	}
+	if cfg.Telegram.TokenFile != "" {
+		data, err := os.ReadFile(cfg.Telegram.TokenFile)
+		if err != nil {
+			return "", &usageError{msg: fmt.Sprintf("telegram.token_file: %v", err)}
+		}
+		if t := strings.TrimSpace(string(data)); t != "" {
+			return t, nil
+		}
+		return "", &usageError{msg: fmt.Sprintf("telegram.token_file: %s is empty", cfg.Telegram.TokenFile)}
+	}
+	return "", &usageError{msg: fmt.Sprintf("no bot token: set %s=<token from @BotFather> (or telegram.token_file in the config)", tokenEnv)}
+}
+
+func newLogger(w io.Writer, c LogConfig) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level)) // Validate accepted it
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve opens the store and runs the bot until ctx ends.
+func (p *program) serve(ctx context.Context, cfg Config, token string, logger *slog.Logger) error {
+	zone, _ := time.LoadLocation(cfg.Digest.TimeZone) // Validate accepted it
+	topics := make([]subscriptions.Topic, 0, len(cfg.Topics))
+	for _, t := range cfg.Topics {
+		topics = append(topics, subscriptions.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude})
+	}
+	store, err := subscriptions.Open(ctx, subscriptions.Options{
+		Path:       cfg.Storage.Path,
+		Topics:     topics,
+		DigestTime: cfg.Digest.Time,
+		TimeZone:   zone,
+		Now:        p.now,
+		Logger:     logger,
+	})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	srcs := make([]sources.Source, 0, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		format := sources.Format(s.Format)
+		if format == "" {
+			format = sources.FormatAuto
+		}
+		interval := time.Duration(s.PollInterval)
+		if interval == 0 {
+			interval = time.Duration(defaultPollInterval)
+		}
+		srcs = append(srcs, sources.Source{Name: s.Name, URL: s.URL, Format: format, PollInterval: interval})
+	}
+	logger.Info("livealert starting", "version", version, "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
+	err = bot.Run(ctx, bot.Options{
+		Token:       token,
+		APIURL:      cfg.Telegram.APIURL,
+		Admins:      cfg.Telegram.Admins,
+		Store:       store,
+		Sources:     srcs,
+		Fetcher:     sources.NewFetcher(sources.FetcherOptions{UserAgent: "livealert/" + version}),
+		Logger:      logger,
+		Now:         p.now,
+		DigestTick:  p.digestTick,
+		PollTimeout: p.pollTimeout,
+	})
+	logger.Info("livealert stopped")
+	return err
+}
