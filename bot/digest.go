@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/robfig/cron/v3"
 
@@ -15,10 +16,12 @@ import (
 // skip, and a panic in a tick is logged, not fatal.
 func (b *Bot) runDigests(ctx context.Context) error {
 	logger := cronLogger{b.log}
-	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
-	if _, err := c.AddFunc(b.opts.DigestTick, func() { b.digestTick(ctx) }); err != nil {
-		return fmt.Errorf("bot: digest tick %q: %w", b.opts.DigestTick, err)
+	schedule, err := parseTick(b.opts.DigestTick)
+	if err != nil {
+		return err
 	}
+	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
+	c.Schedule(schedule, cron.FuncJob(func() { b.digestTick(ctx) }))
 	c.Start()
 	<-ctx.Done()
 	<-c.Stop().Done()
@@ -56,7 +59,13 @@ func (b *Bot) digestTick(ctx context.Context) {
 }
 
 // composeDigest renders one chat's digest and records it with the chat's next digest time.
+// A digest missed by more than subscriptions.CatchUpWindow only moves the schedule: the next
+// regular digest covers its entries.
 func (b *Bot) composeDigest(ctx context.Context, d subscriptions.DueDigest) (bool, error) {
+	if d.Expired {
+		b.log.Info("missed digest skipped", "chat_id", d.Chat.ID, "scheduled", d.Scheduled)
+		return b.store.RecordDigest(ctx, subscriptions.DigestRun{Due: d})
+	}
 	items, cursor, err := b.store.DigestItems(ctx, d.Chat.ID, d.Cursor)
 	if err != nil {
 		return false, err
@@ -67,6 +76,25 @@ func (b *Bot) composeDigest(ctx context.Context, d subscriptions.DueDigest) (boo
 		Entries:  len(items),
 		Cursor:   cursor,
 	})
+}
+
+// parseTick parses the digest tick's cron spec, which comes from the program, never from a
+// chat (chats' digest times are parsed by subscriptions.ParseClock and scheduled by the store).
+// Time zone prefixes are refused: the tick is zone-free, and robfig/cron panics on some of them.
+func parseTick(spec string) (s cron.Schedule, err error) {
+	if strings.Contains(spec, "TZ=") {
+		return nil, fmt.Errorf("bot: digest tick %q: a time zone prefix is not allowed", spec)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("bot: digest tick %q: %v", spec, r)
+		}
+	}()
+	s, err = cron.ParseStandard(spec)
+	if err != nil {
+		return nil, fmt.Errorf("bot: digest tick %q: %w", spec, err)
+	}
+	return s, nil
 }
 
 // cronLogger adapts slog to cron's logger.

@@ -12,8 +12,12 @@ import (
 // DueDigest is a chat whose digest time has come.
 type DueDigest struct {
 	Chat Chat
-	// Scheduled is the digest time that fell due.
+	// Scheduled is the digest time that fell due: the latest the chat's clock passed, so after
+	// a downtime it is the most recent missed one.
 	Scheduled time.Time
+	// Expired is set when Scheduled is more than CatchUpWindow ago: the digest is not sent and
+	// the next regular one covers its entries.
+	Expired bool
 	// Cursor is where the chat's last digest ended; DigestItems reads from there.
 	Cursor int64
 }
@@ -54,7 +58,8 @@ func (s *Store) DueDigests(ctx context.Context, now time.Time, limit int) ([]Due
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, DueDigest{Chat: c, Scheduled: fromUnix(d.scheduled), Cursor: d.cursor})
+		scheduled := dueAt(fromUnix(d.scheduled), now, c.DigestTime, c.TimeZone)
+		out = append(out, DueDigest{Chat: c, Scheduled: scheduled, Cursor: d.cursor, Expired: now.Sub(scheduled) > CatchUpWindow})
 	}
 	return out, nil
 }
@@ -66,33 +71,39 @@ type DigestItem struct {
 	Labels []string
 }
 
-// DigestItems returns the entries that matched the chat's subscriptions after cursor, each
-// once, oldest published first, and the cursor that ends them.
+// DigestItems returns the entries that matched the chat's digest and both-mode subscriptions
+// after cursor, each once, oldest published first, and the cursor that ends them. Entries of
+// subscriptions muted now, or in instant mode, are left out; the cursor moves past them too.
 func (s *Store) DigestItems(ctx context.Context, chatID, cursor int64) ([]DigestItem, int64, error) {
+	end := cursor
+	err := s.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM matches WHERE chat_id = ?`, chatID).Scan(&end)
+	if err != nil {
+		return nil, 0, fmt.Errorf("subscriptions: digest items of chat %d: %w", chatID, err)
+	}
+	end = max(end, cursor)
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT group_concat(m.subscription_id || ' ' || m.label, char(10)), MAX(m.id), `+entryColumns+`
-		FROM matches m JOIN entries e ON e.id = m.entry_id
-		WHERE m.chat_id = ? AND m.id > ?
+		SELECT group_concat(m.subscription_id || ' ' || m.label, char(10)), `+entryColumns+`
+		FROM matches m
+		JOIN entries e ON e.id = m.entry_id
+		JOIN subscriptions s ON s.id = m.subscription_id
+		WHERE m.chat_id = ? AND m.id > ? AND m.id <= ? AND s.mode IN ('digest', 'both') AND s.muted_until <= ?
 		GROUP BY m.entry_id
-		ORDER BY e.published, e.id`, chatID, cursor)
+		ORDER BY e.published, e.id`, chatID, cursor, end, unix(s.now()))
 	if err != nil {
 		return nil, 0, fmt.Errorf("subscriptions: digest items of chat %d: %w", chatID, err)
 	}
 	defer rows.Close()
 	var items []DigestItem
-	end := cursor
 	for rows.Next() {
 		var it DigestItem
 		var labels string
-		var last int64
 		entryDest, fill := entryFields(&it.Entry)
-		if err := rows.Scan(append([]any{&labels, &last}, entryDest...)...); err != nil {
+		if err := rows.Scan(append([]any{&labels}, entryDest...)...); err != nil {
 			return nil, 0, fmt.Errorf("subscriptions: digest items of chat %d: %w", chatID, err)
 		}
 		fill()
 		it.Labels = orderedLabels(labels)
 		items = append(items, it)
-		end = max(end, last)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("subscriptions: digest items of chat %d: %w", chatID, err)
@@ -134,30 +145,41 @@ type DigestRun struct {
 
 // RecordDigest queues a digest's messages and schedules the chat's next digest, in one
 // transaction. A chat gets at most one digest per local day: when one was already recorded
-// for that day nothing is queued and the entries wait for the next. With no messages only the
-// schedule moves. It reports whether messages were queued.
+// for that day (in its zone now, or under the date it was recorded for) nothing is queued and
+// the entries wait for the next. An expired digest (see DueDigest) queues nothing either.
+// Held instant alerts (quiet hours) of entries the digest covers are dropped: the digest
+// brings them. With no messages only the schedule moves. It reports whether messages were
+// queued.
 func (s *Store) RecordDigest(ctx context.Context, run DigestRun) (bool, error) {
 	c := run.Due.Chat
 	now := s.now()
-	var next sql.NullInt64
-	if c.DigestTime != "" {
-		next = sql.NullInt64{Int64: unix(NextDigest(now, c.DigestTime, c.TimeZone)), Valid: true}
-	}
 	queued := false
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		queued = false
-		if len(run.Messages) > 0 {
-			r, err := tx.ExecContext(ctx, `
-				INSERT INTO digest_runs (chat_id, local_date, entries, created_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT DO NOTHING`, c.ID, run.Due.LocalDate(), run.Entries, unix(now))
+		var hhmm, zone string
+		err := tx.QueryRowContext(ctx, `SELECT digest_time, time_zone FROM chats WHERE id = ?`, c.ID).Scan(&hhmm, &zone)
+		if err != nil {
+			return err
+		}
+		loc := s.location(zone) // the chat's settings now, should they have changed since DueDigests
+		if len(run.Messages) > 0 && !run.Due.Expired {
+			done, err := digestedOn(ctx, tx, c.ID, run.Due.Scheduled, loc)
 			if err != nil {
 				return err
 			}
-			n, err := r.RowsAffected()
-			if err != nil {
-				return err
+			if !done {
+				r, err := tx.ExecContext(ctx, `
+					INSERT INTO digest_runs (chat_id, local_date, entries, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?)
+					ON CONFLICT DO NOTHING`, c.ID, run.Due.Scheduled.In(loc).Format(time.DateOnly), run.Entries, unix(run.Due.Scheduled), unix(now))
+				if err != nil {
+					return err
+				}
+				n, err := r.RowsAffected()
+				if err != nil {
+					return err
+				}
+				queued = n == 1
 			}
-			queued = n == 1
 		}
 		if queued {
 			for _, text := range run.Messages {
@@ -168,12 +190,23 @@ func (s *Store) RecordDigest(ctx context.Context, run DigestRun) (bool, error) {
 					return err
 				}
 			}
-			_, err := tx.ExecContext(ctx, `UPDATE chats SET digest_cursor = ? WHERE id = ?`, run.Cursor, c.ID)
+			_, err := tx.ExecContext(ctx, `
+				DELETE FROM outbox WHERE chat_id = ?1 AND kind = 'alert' AND due_at > ?2 AND entry_id IN (
+					SELECT m.entry_id FROM matches m JOIN subscriptions s ON s.id = m.subscription_id
+					WHERE m.chat_id = ?1 AND m.id > ?3 AND m.id <= ?4 AND s.mode IN ('digest', 'both'))`,
+				c.ID, unix(now), run.Due.Cursor, run.Cursor)
 			if err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `UPDATE chats SET digest_cursor = ? WHERE id = ?`, run.Cursor, c.ID); err != nil {
+				return err
+			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE chats SET next_digest_at = ? WHERE id = ?`, next, c.ID)
+		next, err := nextDigestAt(ctx, tx, c.ID, hhmm, loc, now)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE chats SET next_digest_at = ? WHERE id = ?`, next, c.ID)
 		return err
 	})
 	if err != nil {

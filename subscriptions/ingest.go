@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"livealert/sources"
 )
@@ -40,6 +39,11 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			return err
 		}
 		res.Primed = primed == 0
+		policy, err := newAlertPolicy(ctx, tx, now, s.location)
+		if err != nil {
+			return err
+		}
+		defer policy.close()
 		for _, e := range entries {
 			if e.Published.IsZero() {
 				e.Published = now
@@ -75,7 +79,7 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			if res.Primed {
 				continue
 			}
-			queued, err := queueAlerts(ctx, tx, rowID, matcher.Match(NewDocument(e.Title, e.Body)), now)
+			queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(NewDocument(e.Title, e.Body)))
 			if err != nil {
 				return err
 			}
@@ -93,28 +97,48 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 }
 
 // queueAlerts records the hits of one entry as matches and queues one alert per chat and
-// forum topic, labelled with everything that matched there. hits are ordered by chat and
-// thread (Matcher.Match's order). It returns how many alerts it queued.
-func queueAlerts(ctx context.Context, tx *sql.Tx, entryID int64, hits []Hit, now time.Time) (int, error) {
+// forum topic, labelled with everything that matched there, as policy allows: muted
+// subscriptions record nothing, digest-mode ones only the match, muted chats get no alert and
+// chats in quiet hours get theirs due when the hours end. hits are ordered by chat and thread
+// (Matcher.Match's order). It returns how many alerts it queued.
+func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []Hit) (int, error) {
 	queued := 0
+	now := policy.now
 	for i := 0; i < len(hits); {
 		j := i
 		var labels []string
 		for ; j < len(hits) && hits[j].ChatID == hits[i].ChatID && hits[j].ThreadID == hits[i].ThreadID; j++ {
 			h := hits[j]
-			_, err := tx.ExecContext(ctx, `
+			record, instant, err := policy.subscription(ctx, h.SubscriptionID)
+			if err != nil {
+				return 0, err
+			}
+			if !record {
+				continue
+			}
+			_, err = tx.ExecContext(ctx, `
 				INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES (?, ?, ?, ?)
 				ON CONFLICT DO NOTHING`, h.ChatID, entryID, h.SubscriptionID, h.Label)
 			if err != nil {
 				return 0, err
 			}
-			labels = appendUnique(labels, h.Label)
+			if instant {
+				labels = appendUnique(labels, h.Label)
+			}
+		}
+		due, alert, err := policy.alertDue(ctx, hits[i].ChatID)
+		if err != nil {
+			return 0, err
+		}
+		if !alert || len(labels) == 0 {
+			i = j
+			continue
 		}
 		r, err := tx.ExecContext(ctx, `
 			INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
 			SELECT ?, ?, 'alert', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE id = ? AND active = 1)
 			ON CONFLICT DO NOTHING`,
-			hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(now), unix(now), hits[i].ChatID)
+			hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(due), unix(now), hits[i].ChatID)
 		if err != nil {
 			return 0, err
 		}

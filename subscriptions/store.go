@@ -51,6 +51,7 @@ type Store struct {
 
 	rebuild sync.Mutex              // serialises matcher rebuilds
 	matcher atomic.Pointer[Matcher] // the matcher of the current subscriptions
+	zones   sync.Map                // zone name → *time.Location, see location
 }
 
 // Open opens (creating if needed) and migrates the database at opts.Path, and builds the
