@@ -128,6 +128,14 @@ func (b *Bot) runCommand(ctx context.Context, in incoming, cmd command) (reply, 
 		return reply{text: listText(chat, subs, b.store.Catalog())}, err
 	case "digest":
 		return b.digestCommand(ctx, in, chat, cmd.args)
+	case "timezone", "tz":
+		return b.timezoneCommand(ctx, in, chat, cmd.args)
+	case "mode":
+		return b.modeCommand(ctx, in, cmd.args)
+	case "quiet":
+		return b.quietCommand(ctx, in, chat, cmd.args)
+	case "mute":
+		return b.muteCommand(ctx, in, chat, cmd.args)
 	}
 	if in.chat.Type == string(models.ChatTypePrivate) {
 		return reply{text: unknownCommandText(cmd.name)}, nil
