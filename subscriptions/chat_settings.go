@@ -91,13 +91,26 @@ func (s *Store) SetTimeZone(ctx context.Context, id int64, loc *time.Location) (
 }
 
 // SetQuietHours sets the chat's quiet hours ("HH:MM" each, see ParseQuietHours), or removes
-// them when both are "". Alerts already held stay due when the old hours end.
+// them when both are "", which releases the alerts they held. Alerts held under other hours
+// stay due when those hours end.
 func (s *Store) SetQuietHours(ctx context.Context, id int64, start, end string) (Chat, error) {
 	if (start == "") != (end == "") {
 		return Chat{}, fmt.Errorf("subscriptions: quiet hours need a start and an end")
 	}
-	if err := s.exec(ctx, "set quiet hours", `UPDATE chats SET quiet_start = ?, quiet_end = ? WHERE id = ?`, start, end, id); err != nil {
-		return Chat{}, err
+	now := unix(s.now())
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE chats SET quiet_start = ?, quiet_end = ? WHERE id = ?`, start, end, id); err != nil {
+			return err
+		}
+		if start != "" {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `
+			UPDATE outbox SET due_at = ? WHERE chat_id = ? AND kind = 'alert' AND due_at > ? AND attempts = 0`, now, id, now)
+		return err
+	})
+	if err != nil {
+		return Chat{}, fmt.Errorf("subscriptions: set quiet hours of chat %d: %w", id, err)
 	}
 	return s.Chat(ctx, id)
 }

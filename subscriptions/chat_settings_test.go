@@ -257,3 +257,24 @@ func mustOK(t *testing.T) func(bool, error) {
 		}
 	}
 }
+
+func TestQuietOffReleasesHeldAlerts(t *testing.T) {
+	s, clock := openTestStore(t) // 2024-03-01 10:00 UTC
+	ctx := context.Background()
+	mustIngest(t, s)
+	mustStart(t, s, 1, "private")
+	s.FollowTopic(ctx, 1, 0, "Drones")
+	mustSet(t)(s.SetQuietHours(ctx, 1, "09:00", "17:00"))
+	mustIngest(t, s, entry("a", "Drone seen"))
+	if n := heldAlerts(t, s); n != 1 {
+		t.Fatalf("%d held, want 1", n)
+	}
+	clock.Set(clock.Now().Add(time.Hour))
+	mustSet(t)(s.SetQuietHours(ctx, 1, "", ""))
+	if n := heldAlerts(t, s); n != 0 {
+		t.Fatalf("%d still held after /quiet off", n)
+	}
+	if n := len(due(t, s)); n != 1 {
+		t.Fatalf("%d due after /quiet off, want the released alert", n)
+	}
+}

@@ -74,22 +74,31 @@ func (s *Store) StartChat(ctx context.Context, info ChatInfo) (Chat, bool, error
 
 // Chat returns the chat with this id, or ErrNotFound.
 func (s *Store) Chat(ctx context.Context, id int64) (Chat, error) {
-	var c Chat
-	var zone string
-	var active int
-	var next sql.NullInt64
-	var created, muted int64
-	err := s.reader.QueryRowContext(ctx, `
-		SELECT id, type, title, active, time_zone, digest_time, digest_thread, next_digest_at, created_at,
-			quiet_start, quiet_end, muted_until
-		FROM chats WHERE id = ?`, id).
-		Scan(&c.ID, &c.Type, &c.Title, &active, &zone, &c.DigestTime, &c.DigestThread, &next, &created,
-			&c.QuietStart, &c.QuietEnd, &muted)
+	c, err := s.scanChat(s.reader.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Chat{}, ErrNotFound
 	}
 	if err != nil {
 		return Chat{}, fmt.Errorf("subscriptions: chat %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// chatColumns lists the columns scanChat reads, in its order.
+const chatColumns = `id, type, title, active, time_zone, digest_time, digest_thread, next_digest_at, created_at,
+	quiet_start, quiet_end, muted_until`
+
+// scanChat reads a row of chatColumns, then extra.
+func (s *Store) scanChat(row interface{ Scan(...any) error }, extra ...any) (Chat, error) {
+	var c Chat
+	var zone string
+	var active int
+	var next sql.NullInt64
+	var created, muted int64
+	dest := append([]any{&c.ID, &c.Type, &c.Title, &active, &zone, &c.DigestTime, &c.DigestThread, &next, &created,
+		&c.QuietStart, &c.QuietEnd, &muted}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return Chat{}, err
 	}
 	c.Active = active == 1
 	c.TimeZone = s.location(zone)
