@@ -278,6 +278,9 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatalf("%s (%s) got %d alerts, want %d: %+v", c.user.FirstName, c.command, len(msgs), len(c.alerts), msgs)
 		}
 		for i, m := range msgs {
+			if m.ParseMode != "HTML" || !m.LinkPreviewDisabled {
+				t.Errorf("%s's alert %d: parse mode %q, link previews disabled %v; want HTML without previews", c.user.FirstName, i, m.ParseMode, m.LinkPreviewDisabled)
+			}
 			if !strings.Contains(m.PlainText, c.alerts[i]) || !strings.Contains(m.PlainText, "TRT World") {
 				t.Errorf("%s's alert %d:\n%s\nwant the title %q and the source", c.user.FirstName, i, m.PlainText, c.alerts[i])
 			}
