@@ -237,6 +237,8 @@ func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 		answer, err = b.toggleTopic(ctx, in, m, arg)
 	case unfollowPrefix:
 		answer, err = b.unfollowButton(ctx, in, m, arg)
+	case alertMutePrefix, alertDigestPrefix, alertUnfollowPrefix, alertUnmutePrefix, alertBothPrefix:
+		answer, err = b.alertButton(ctx, in, m, prefix, arg)
 	default:
 		answer = "This button no longer works; send the command again."
 	}

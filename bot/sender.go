@@ -102,7 +102,7 @@ func (s *sender) deliver(ctx context.Context, d subscriptions.Delivery) (requery
 	// A send under way is finished, not abandoned, when ctx ends: Telegram may already have
 	// accepted it, and only its answer lets the row leave the queue.
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	_, sendErr := b.tg.SendMessage(sendCtx, sendParams(d.ChatID, d.ThreadID, text, nil))
+	_, sendErr := b.tg.SendMessage(sendCtx, sendParams(d.ChatID, d.ThreadID, text, b.alertKeyboard(ctx, d)))
 	cancel()
 	if sendErr == nil {
 		return false, b.store.Delivered(context.WithoutCancel(ctx), d.ID)
