@@ -3,8 +3,10 @@ package bot
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"livealert/bot/telegramtest"
+	"livealert/subscriptions"
 )
 
 // waitTexts blocks until every one of want appears in the bot's messages to chatID (alerts
@@ -37,9 +39,36 @@ func alertsIn(t *testing.T, msgs []telegramtest.Message) []telegramtest.Message 
 	var out []telegramtest.Message
 	for _, m := range msgs {
 		if strings.HasPrefix(m.Text, "🔔") {
-			checkTelegramHTML(t, m.Text)
+			if m.ParseMode != "" {
+				checkTelegramHTML(t, m.Text)
+			}
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// waitStore blocks until cond, which reads the store, holds: the store changes without the
+// fake noticing, so it is polled.
+func (h *harness) waitStore(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(harnessTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("%s: not after %v", what, harnessTimeout)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// waitOutbox blocks until the outbox stats satisfy cond, and returns them.
+func (h *harness) waitOutbox(what string, cond func(subscriptions.OutboxStats) bool) subscriptions.OutboxStats {
+	h.t.Helper()
+	var st subscriptions.OutboxStats
+	h.waitStore(what, func() bool {
+		var err error
+		st, err = h.store.OutboxStats(h.ctx)
+		return err == nil && cond(st)
+	})
+	return st
 }
