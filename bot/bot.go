@@ -127,7 +127,7 @@ func newBot(opts Options) (*Bot, error) {
 		opts.GroupInterval = defaultGroupInterval
 	}
 	if opts.Senders <= 0 {
-		opts.Senders = defaultSenders
+		opts.Senders = DefaultSenders
 	}
 	if opts.DigestTick == "" {
 		opts.DigestTick = "* * * * *"

@@ -15,9 +15,12 @@ const (
 	defaultPrivateInterval = time.Second           // one message a second to a private chat
 	defaultGroupInterval   = 3*time.Second + 100e6 // 20 a minute to a group, with a margin for jitter
 	telegramGlobalLimit    = 30                    // what Telegram allows without paid broadcasts
-	defaultSenders         = 8                     // sends in flight at once
 	idleLimiterSweep       = 10_000                // chat limiters kept before idle ones are dropped
 )
+
+// DefaultSenders is how many sends may be in flight at once unless Options.Senders says
+// otherwise: the most messages a crash can duplicate.
+const DefaultSenders = 8
 
 // sendLimits holds the sender's rate limiters: one over all chats and one per chat. The
 // per-chat limiters are created on first use and dropped when idle.
