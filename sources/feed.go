@@ -27,6 +27,18 @@ import (
 //
 // It returns an error, never panics, for a body that is not a feed.
 func ParseFeed(source string, body []byte) (entries []Entry, err error) {
+	return ParseFeedWith(source, body, FeedOptions{})
+}
+
+// FeedOptions change how ParseFeedWith reads a feed.
+type FeedOptions struct {
+	// SplitLiveBlogItems splits an item whose content holds <time datetime=…> elements (a
+	// Guardian live blog's latest blocks) into one entry per block; see splitLiveBlogItem.
+	SplitLiveBlogItems bool
+}
+
+// ParseFeedWith is ParseFeed with options.
+func ParseFeedWith(source string, body []byte, opts FeedOptions) (entries []Entry, err error) {
 	feed, err := parseGofeed(body)
 	if err != nil {
 		return nil, fmt.Errorf("sources: feed %q: %w", source, err)
@@ -46,7 +58,14 @@ func ParseFeed(source string, body []byte) (entries []Entry, err error) {
 		if item == nil {
 			continue
 		}
-		entries = append(entries, feedEntry(source, item, feedTime))
+		e := feedEntry(source, item, feedTime)
+		if opts.SplitLiveBlogItems {
+			if blocks := splitLiveBlogItem(e, itemContent(item)); len(blocks) > 0 {
+				entries = append(entries, blocks...)
+				continue
+			}
+		}
+		entries = append(entries, e)
 	}
 	uniqueIDs(entries, suffixID)
 	return entries, nil
@@ -66,11 +85,7 @@ func parseGofeed(body []byte) (feed *gofeed.Feed, err error) {
 // feedEntry converts one feed item.
 func feedEntry(source string, item *gofeed.Item, feedTime time.Time) Entry {
 	title := markupText(validUTF8(item.Title))
-	content := item.Content
-	if strings.TrimSpace(content) == "" {
-		content = item.Description
-	}
-	body := markupParagraphs(validUTF8(content))
+	body := markupParagraphs(itemContent(item))
 	if len(body) == 0 {
 		body = nil
 	}
@@ -114,6 +129,15 @@ func feedEntry(source string, item *gofeed.Item, feedTime time.Time) Entry {
 		URL:       link,
 		Hash:      ContentHash(title, body),
 	}
+}
+
+// itemContent returns the item's content, else its description, as valid UTF-8.
+func itemContent(item *gofeed.Item) string {
+	content := item.Content
+	if strings.TrimSpace(content) == "" {
+		content = item.Description
+	}
+	return validUTF8(content)
 }
 
 // validUTF8 replaces invalid UTF-8 in s with U+FFFD.

@@ -34,6 +34,8 @@ var blockElements = map[atom.Atom]bool{
 type paragraphWriter struct {
 	cur   strings.Builder
 	paras []string
+	// skip, if set, is asked about every element: true drops it and everything inside it.
+	skip func(n *html.Node) bool
 }
 
 // flush ends the current paragraph; an empty one is left out.
@@ -69,7 +71,7 @@ func (w *paragraphWriter) write(nodes ...*html.Node) {
 			w.cur.WriteString(n.Data)
 			continue
 		case html.ElementNode:
-			if skippedElements[n.DataAtom] {
+			if skippedElements[n.DataAtom] || (w.skip != nil && w.skip(n)) {
 				continue
 			}
 			if blockElements[n.DataAtom] {
@@ -207,17 +209,7 @@ func htmlPageText(page []byte) []byte {
 		// Nesting too deep for the tree builder: read the tokens of the whole page instead.
 		return []byte(strings.Join(tokenParagraphs(bytes.NewReader(page)), "\n"))
 	}
-	roots := findElements(doc, atom.Article)
-	if len(roots) == 0 {
-		roots = findElements(doc, atom.Main)
-	}
-	if len(roots) == 0 {
-		roots = []*html.Node{doc}
-	}
-	var w paragraphWriter
-	w.write(roots...)
-	w.flush()
-	return []byte(strings.Join(w.paras, "\n"))
+	return containerText(doc, nil)
 }
 
 // findElements returns the outermost elements of type a under n, in document order.
