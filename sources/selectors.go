@@ -69,6 +69,12 @@ func (s Selectors) Check() []string {
 	return problems
 }
 
+// CheckSelector returns an error when sel is not a CSS selector goquery can run.
+func CheckSelector(sel string) error {
+	_, err := cascadia.Compile(sel)
+	return err
+}
+
 // compiledSelectors are Selectors ready to run; nil matchers mean "the entry itself".
 type compiledSelectors struct {
 	Selectors

@@ -74,9 +74,23 @@ func TestConfigProblemsAllAtOnceWithPaths(t *testing.T) {
 			want: []string{
 				`sources[0].poll_interval: "5 minutes" is not a duration`,
 				"sources[0].url: missing",
-				`sources[1].format: "html" is not one of auto, liveblog, feed`,
+				`sources[1].format: "html" is not one of auto, liveblog, jsonld, selectors, feed`,
 				`digest.time_zone: "Mars/Olympus" is not a time zone`,
 				`digest.time: "25:00" is not a time of day`,
+			},
+		},
+		{
+			name: "selectors, container, follow",
+			yaml: "sources:\n  - name: a\n    url: /x\n    format: selectors\n  - name: b\n    url: /y\n    container: \"div[\"\n    follow: \"live/(\"\n" +
+				"    selectors:\n      title: h2\n      body: \"p:nope\"\n      time_layout: hh:mm\n      time_zone: Mars/Olympus\n",
+			want: []string{
+				"sources[0].selectors: missing: format selectors needs selectors",
+				`sources[1].container: "div[" is not a CSS selector`,
+				`sources[1].follow: "live/(" is not a regular expression`,
+				"sources[1].selectors.entry: missing",
+				`sources[1].selectors.body: "p:nope" is not a CSS selector`,
+				`sources[1].selectors.time_layout: "hh:mm" is not a Go time layout`,
+				`sources[1].selectors.time_zone: "Mars/Olympus" is not a time zone`,
 			},
 		},
 		{

@@ -122,15 +122,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 
 	srcs := make([]sources.Source, 0, len(cfg.Sources))
 	for _, s := range cfg.Sources {
-		format := sources.Format(s.Format)
-		if format == "" {
-			format = sources.FormatAuto
-		}
-		interval := time.Duration(s.PollInterval)
-		if interval == 0 {
-			interval = time.Duration(defaultPollInterval)
-		}
-		srcs = append(srcs, sources.Source{Name: s.Name, URL: s.URL, Format: format, PollInterval: interval})
+		srcs = append(srcs, s.source())
 	}
 	logger.Info("livealert starting", "version", version, "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
 	err = bot.Run(ctx, bot.Options{
