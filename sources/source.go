@@ -65,6 +65,9 @@ type State struct {
 	Failures int
 	// LastError is the last failure's message, "" after a success.
 	LastError string
+	// Page is, for a source that follows links (Source.Follow), the page read last; ETag and
+	// LastModified are its validators. "" for other sources.
+	Page string
 }
 
 // StateStore keeps each source's State. SourceState returns the zero State for a source it
