@@ -3,10 +3,12 @@ package sources
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // JSONLDResult is what ParseJSONLD found.
@@ -61,9 +63,14 @@ func ParseJSONLD(source string, docs [][]byte, opts JSONLDOptions) (JSONLDResult
 		if len(doc) == 0 {
 			continue
 		}
-		if err := r.readValue(json.RawMessage(doc), 0); err != nil {
+		if ok, err := r.readFast(doc); err != nil {
 			lastErr = err
 			continue
+		} else if !ok {
+			if err := r.readValue(json.RawMessage(doc), 0); err != nil {
+				lastErr = err
+				continue
+			}
 		}
 		valid++
 	}
@@ -82,6 +89,8 @@ type jsonldReader struct {
 	postings int
 	updates  []jsonldUpdate
 	heads    []string // the headline of the posting of each update
+	// headTitles caches the plain text of posting headlines.
+	headTitles map[string]string
 }
 
 // jsonldNode holds the members of a JSON-LD object the reader looks at.
@@ -106,6 +115,71 @@ type jsonldUpdate struct {
 	DatePublished ldString `json:"datePublished"`
 	DateCreated   ldString `json:"dateCreated"`
 	URL           ldString `json:"url"`
+}
+
+// fastNode is jsonldNode for the usual shape of a document — @graph an array of objects,
+// mainEntity an object, updates in arrays — which it decodes in one pass.
+type fastNode struct {
+	Type           ldStrings      `json:"@type"`
+	Graph          []fastNode     `json:"@graph"`
+	MainEntity     *fastNode      `json:"mainEntity"`
+	Headline       ldString       `json:"headline"`
+	LiveBlogUpdate []jsonldUpdate `json:"liveBlogUpdate"`
+	BlogPosts      []jsonldUpdate `json:"blogPosts"`
+	Updates        []jsonldUpdate `json:"updates"`
+}
+
+// readFast reads doc in one pass when it has the usual shape. It reports false, having
+// read nothing, for a document of another shape (a type mismatch), which readValue then
+// reads; and an error for one that is not JSON.
+func (r *jsonldReader) readFast(doc []byte) (bool, error) {
+	var nodes []fastNode
+	var err error
+	if doc[0] == '[' {
+		err = json.Unmarshal(doc, &nodes)
+	} else {
+		var n fastNode
+		err = json.Unmarshal(doc, &n)
+		nodes = []fastNode{n}
+	}
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	var walk func(nodes []fastNode, depth int)
+	walk = func(nodes []fastNode, depth int) {
+		if depth > maxJSONLDDepth {
+			return
+		}
+		for i := range nodes {
+			n := &nodes[i]
+			if n.Type.has("LiveBlogPosting") {
+				r.postings++
+				for _, list := range [][]jsonldUpdate{n.LiveBlogUpdate, n.BlogPosts, n.Updates} {
+					if len(list) > 0 {
+						r.addUpdates(list, string(n.Headline))
+						break
+					}
+				}
+			}
+			walk(n.Graph, depth+1)
+			if n.MainEntity != nil {
+				walk([]fastNode{*n.MainEntity}, depth+1)
+			}
+		}
+	}
+	walk(nodes, 0)
+	return true, nil
+}
+
+func (r *jsonldReader) addUpdates(list []jsonldUpdate, postingHeadline string) {
+	r.updates = append(r.updates, list...)
+	for range list {
+		r.heads = append(r.heads, postingHeadline)
+	}
 }
 
 func (r *jsonldReader) readValue(raw json.RawMessage, depth int) error {
@@ -160,10 +234,7 @@ func (r *jsonldReader) readUpdates(raw json.RawMessage, postingHeadline string) 
 	} else if err := json.Unmarshal(raw, &list); err != nil {
 		return err
 	}
-	for _, u := range list {
-		r.updates = append(r.updates, u)
-		r.heads = append(r.heads, postingHeadline)
-	}
+	r.addUpdates(list, postingHeadline)
 	return nil
 }
 
@@ -197,7 +268,7 @@ func (r *jsonldReader) result(source string) JSONLDResult {
 	for i, u := range r.updates {
 		body := markupParagraphs(validUTF8(firstNonEmpty(string(u.ArticleBody), string(u.Text), string(u.Description))))
 		title := markupText(validUTF8(firstNonEmpty(string(u.Headline), string(u.Name))))
-		if (title == "" || title == markupText(validUTF8(r.heads[i]))) && len(body) > 0 {
+		if (title == "" || (r.heads[i] != "" && title == r.postingTitle(i))) && len(body) > 0 {
 			title, body = body[0], body[1:]
 		}
 		if title == "" {
@@ -224,6 +295,19 @@ func (r *jsonldReader) result(source string) JSONLDResult {
 	uniqueIDs(entries, func(base string, n int) string { return hashID(base, fmt.Sprint(n)) })
 	res.Entries = entries
 	return res
+}
+
+// postingTitle returns the plain-text headline of the posting of update i.
+func (r *jsonldReader) postingTitle(i int) string {
+	if r.headTitles == nil {
+		r.headTitles = make(map[string]string)
+	}
+	t, ok := r.headTitles[r.heads[i]]
+	if !ok {
+		t = markupText(validUTF8(r.heads[i]))
+		r.headTitles[r.heads[i]] = t
+	}
+	return t
 }
 
 // permalink resolves an update's url against the page. It is a permalink when it has a
@@ -311,6 +395,11 @@ func (s *ldString) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '"':
+		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
+			// No escapes: the literal is the string (the decoder checked it is one).
+			*s = ldString(b[1 : len(b)-1])
+			return nil
+		}
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
 			return err
