@@ -3,6 +3,7 @@ package sources
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 // (Parse converts bodies to UTF-8 before calling it).
 //
 // For each item:
-//   - ID is the GUID (Atom id, JSON Feed id), else the link, else a hash of the title and the
+//   - ID is the GUID (Atom id, JSON Feed id) made stable (see stableGUID), else the link,
+//     else a hash of the title and the
 //     item's own published time (and of the first paragraph when there is no title). Ids are made unique
 //     as uniqueIDs does: a repeated id gets a "~n" suffix, counted from the bottom.
 //   - Published is the item's published time, else its updated time, else the feed's updated
@@ -104,7 +106,7 @@ func feedEntry(source string, item *gofeed.Item, feedTime time.Time) Entry {
 	if link == "" && len(item.Links) > 0 {
 		link = strings.TrimSpace(validUTF8(item.Links[0]))
 	}
-	id := strings.TrimSpace(validUTF8(item.GUID))
+	id := stableGUID(validUTF8(item.GUID))
 	if id == "" {
 		id = link
 	}
@@ -129,6 +131,30 @@ func feedEntry(source string, item *gofeed.Item, feedTime time.Time) Entry {
 		URL:       link,
 		Hash:      ContentHash(title, body),
 	}
+}
+
+// stableGUID returns the part of an item's GUID that stays the same while the item is
+// updated, or "" when the GUID says nothing stable and the link should identify the item:
+//   - a revision counter in the fragment (the BBC's "…/articles/cz074vyvjzvo#0", "#1" after
+//     an update) is dropped;
+//   - a URL of a site's home page with only a query (Al Jazeera's "https://www.aljazeera.com/?t=1738882009",
+//     a timestamp) names no item: "".
+func stableGUID(guid string) string {
+	guid = strings.TrimSpace(guid)
+	if !strings.HasPrefix(guid, "http://") && !strings.HasPrefix(guid, "https://") {
+		return guid
+	}
+	u, err := url.Parse(guid)
+	if err != nil {
+		return guid
+	}
+	if (u.Path == "" || u.Path == "/") && u.RawQuery != "" {
+		return ""
+	}
+	if u.Fragment != "" && strings.Trim(u.Fragment, "0123456789") == "" {
+		return strings.TrimSuffix(guid, "#"+u.Fragment)
+	}
+	return guid
 }
 
 // itemContent returns the item's content, else its description, as valid UTF-8.
