@@ -147,6 +147,15 @@ func TestCorpusGuardianRSSSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	live := 0
+	for _, e := range whole {
+		if strings.Contains(e.URL, "/live/") {
+			live++
+		}
+	}
+	if live != 2 {
+		t.Errorf("%d live-blog items, want 2", live)
+	}
 	// Two live-blog items, each with two <time datetime> blocks: 55 - 2 + 4.
 	if len(whole) != 55 || len(split) != 57 {
 		t.Fatalf("%d items whole, %d split; want 55, 57", len(whole), len(split))
@@ -176,4 +185,20 @@ func TestCorpusGuardianRSSSplit(t *testing.T) {
 func firstWords(s string, n int) string {
 	f := strings.Fields(s)
 	return strings.Join(f[:min(n, len(f))], " ")
+}
+
+func TestCorpusNYTimesHasALiveItem(t *testing.T) {
+	got, err := ParseFeed("nyt", corpusFile(t, "nytimes_rss_2024-08-08_from_js_literal.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := 0
+	for _, e := range got {
+		if strings.Contains(e.URL, "/live/") {
+			live++
+		}
+	}
+	if live == 0 {
+		t.Error("no /live/ item")
+	}
 }

@@ -139,7 +139,7 @@ func TestWatcherFollowsTheDailyPage(t *testing.T) {
 
 	srv.setToday("/live/2024/jan/06/war-live", "Saturday, January 6, 2024\n0700 GMT — A new day\nText.")
 	waitFor(t, "day 2 handed over", func() bool { return h.count() == 2 })
-	if e := h.last(); len(e) != 1 || e[0].Title != "A new day" || e[0].Source != "daily" {
+	if e := h.last(); len(e) != 1 || e[0].Title != "A new day" || e[0].Source != "daily" || e[0].URL != srv.URL+"/live/2024/jan/06/war-live" {
 		t.Fatalf("day 2: %+v", e)
 	}
 	// The new page was first asked for without the old page's validators.

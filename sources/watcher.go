@@ -179,8 +179,8 @@ var errNoEntries = errors.New("no entries found")
 //
 // A source that follows links first fetches its URL, the index, in full and picks the page
 // to read with FollowLink; when that is another page than st.Page, the old validators are
-// dropped. A page that is not a feed and yields no entries is an error wrapping
-// errNoEntries, and nothing is handed over.
+// dropped. Its entries without a permalink link to the page read. A page that is not a
+// feed and yields no entries is an error wrapping errNoEntries, and nothing is handed over.
 func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle Handler, log *slog.Logger) error {
 	page := src
 	if src.Follow != nil {
@@ -216,6 +216,14 @@ func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle
 				reason = ": " + strings.Join(r.Notes, "; ")
 			}
 			return fmt.Errorf("sources: %q: %w in %d bytes read as %s%s", src.Name, errNoEntries, len(resp.Body), r.Format, reason)
+		}
+		if src.Follow != nil {
+			// The page read, not the index, is where an entry without a permalink is.
+			for i := range r.Entries {
+				if r.Entries[i].URL == "" {
+					r.Entries[i].URL = resp.URL
+				}
+			}
 		}
 		if err := handle(ctx, src, r.Entries); err != nil {
 			return fmt.Errorf("sources: handler: %w", err)

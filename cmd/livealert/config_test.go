@@ -149,3 +149,47 @@ func TestMissingConfigFileNamesIt(t *testing.T) {
 		t.Fatalf("exit code %d, want 2", exitCode(err))
 	}
 }
+
+func TestSourceConfigBecomesSource(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, `
+sources:
+  - name: wire
+    url: https://example.com/live
+    format: selectors
+    poll_interval: 90s
+    container: main
+    split_liveblog_items: true
+    alert_on_edit: true
+    follow: /live/\d+
+    selectors:
+      entry: .post
+      title: h2
+      time: time
+      time_attr: datetime
+      time_layout: "2006-01-02 15:04"
+      time_zone: Europe/London
+      body: .text
+      permalink: a
+      permalink_attr: href
+  - name: plain
+    url: /tmp/x.txt
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Sources[0].source()
+	if s.Name != "wire" || s.Format != "selectors" || s.PollInterval != 90*time.Second || s.Container != "main" ||
+		!s.SplitLiveBlogItems || !s.AlertOnEdit || s.Follow == nil || s.Follow.String() != `/live/\d+` {
+		t.Errorf("source %+v", s)
+	}
+	sel := s.Selectors
+	if sel == nil || sel.Entry != ".post" || sel.Title != "h2" || sel.Time != "time" || sel.TimeAttr != "datetime" ||
+		sel.TimeLayout != "2006-01-02 15:04" || sel.TimeZone == nil || sel.TimeZone.String() != "Europe/London" ||
+		sel.Body != ".text" || sel.Permalink != "a" || sel.PermalinkAttr != "href" {
+		t.Errorf("selectors %+v", sel)
+	}
+	p := cfg.Sources[1].source()
+	if p.Format != "auto" || p.PollInterval != time.Minute || p.Selectors != nil || p.Follow != nil || p.AlertOnEdit {
+		t.Errorf("plain source %+v", p)
+	}
+}
