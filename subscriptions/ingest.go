@@ -27,8 +27,22 @@ type IngestResult struct {
 // forum topic) that it matched. There is no moment at which an entry is recorded but its
 // alerts are not queued. The first poll of a source records its entries without alerting
 // anyone, so adding a source never floods chats with old news. An entry seen before is not
-// alerted again; an edited one has its stored text updated.
+// alerted again; an edited one has its stored text updated (and is alerted again only with
+// IngestOptions.AlertOnEdit, see IngestWith).
 func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Entry) (IngestResult, error) {
+	return s.IngestWith(ctx, source, entries, IngestOptions{})
+}
+
+// IngestOptions change what Ingest does with a source's entries.
+type IngestOptions struct {
+	// AlertOnEdit matches an edited entry (one whose content hash changed) again and queues
+	// an alert to every chat it matches now, as for a new entry. An alert still waiting in
+	// the outbox is not doubled: it will show the edited text.
+	AlertOnEdit bool
+}
+
+// IngestWith is Ingest with options.
+func (s *Store) IngestWith(ctx context.Context, source string, entries []sources.Entry, opts IngestOptions) (IngestResult, error) {
 	var res IngestResult
 	matcher := s.Matcher()
 	now := s.now()
@@ -56,6 +70,13 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 					e.Title, strings.Join(e.Body, "\n"), e.URL, e.Hash, rowID)
 				if err != nil {
 					return err
+				}
+				if opts.AlertOnEdit && !res.Primed {
+					queued, err := queueAlerts(ctx, tx, rowID, matcher.Match(NewDocument(e.Title, e.Body)), now)
+					if err != nil {
+						return err
+					}
+					res.Queued += queued
 				}
 				continue
 			case !errors.Is(err, sql.ErrNoRows):
