@@ -49,6 +49,7 @@ type incoming struct {
 	chat     subscriptions.ChatInfo
 	threadID int
 	text     string
+	from     int64 // the sender's user id; 0 for a channel post
 }
 
 func (b *Bot) handleUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
@@ -77,6 +78,9 @@ func chatInfo(c models.Chat) subscriptions.ChatInfo {
 
 func (b *Bot) handleMessage(ctx context.Context, m *models.Message) {
 	in := incoming{chat: chatInfo(m.Chat), text: m.Text}
+	if m.From != nil {
+		in.from = m.From.ID
+	}
 	if m.IsTopicMessage {
 		in.threadID = m.MessageThreadID
 	}
@@ -136,6 +140,10 @@ func (b *Bot) runCommand(ctx context.Context, in incoming, cmd command) (reply, 
 		return b.quietCommand(ctx, in, chat, cmd.args)
 	case "mute":
 		return b.muteCommand(ctx, in, chat, cmd.args)
+	case "stats":
+		return b.statsCommand(ctx, in)
+	case "sources":
+		return b.sourcesCommand(ctx, in)
 	}
 	if in.chat.Type == string(models.ChatTypePrivate) {
 		return reply{text: unknownCommandText(cmd.name)}, nil

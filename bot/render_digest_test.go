@@ -38,7 +38,7 @@ func TestRenderDigestGolden(t *testing.T) {
 	}{
 		{"digest_kyiv", small, at(6, 6, 0), kyiv, 1},
 		{"digest_lord_howe", small, at(5, 21, 0), lordHowe, 1},
-		{"digest_split", big, at(6, 6, 0), kyiv, 4},
+		{"digest_split", big, at(6, 6, 0), kyiv, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
