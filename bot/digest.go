@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/robfig/cron/v3"
+	"golang.org/x/sync/errgroup"
 
 	"livealert/subscriptions"
 )
@@ -31,25 +32,45 @@ func (b *Bot) runDigests(ctx context.Context) error {
 // digestBatch is how many due chats one digest step reads, renders and records together.
 const digestBatch = 500
 
-// digestTick queues the digest of every chat whose digest time has come, a batch at a time.
+// digestTick queues the digest of every chat whose digest time has come, a batch at a time:
+// while one batch is recorded (the one writer), the next is read and rendered.
 func (b *Bot) digestTick(ctx context.Context) {
 	now := b.opts.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	batches := make(chan []subscriptions.DigestRun, 1)
+	g.Go(func() error {
+		defer close(batches)
+		var last subscriptions.DueDigest
+		for {
+			due, err := b.store.DueDigestsAfter(gctx, now, last, digestBatch)
+			if err != nil || len(due) == 0 {
+				return err
+			}
+			last = due[len(due)-1]
+			runs, err := b.renderDigests(gctx, due)
+			if err != nil {
+				return err
+			}
+			select {
+			case batches <- runs:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+	})
 	queued := 0
-	for ctx.Err() == nil {
-		due, err := b.store.DueDigests(ctx, now, digestBatch)
-		if err != nil {
-			b.log.Error("digest tick failed", "error", err)
-			return
+	g.Go(func() error {
+		for runs := range batches {
+			n, err := b.recordDigests(gctx, runs)
+			if err != nil {
+				return err
+			}
+			queued += n
 		}
-		if len(due) == 0 {
-			break
-		}
-		n, err := b.composeDigests(ctx, due)
-		if err != nil {
-			b.log.Error("digests failed", "chats", len(due), "error", err)
-			return
-		}
-		queued += n
+		return nil
+	})
+	if err := g.Wait(); err != nil && ctx.Err() == nil {
+		b.log.Error("digest tick failed", "error", err)
 	}
 	if queued > 0 {
 		b.log.Info("digests queued", "chats", queued)
@@ -57,20 +78,23 @@ func (b *Bot) digestTick(ctx context.Context) {
 	}
 }
 
-// composeDigest renders one chat's digest and records it with the chat's next digest time.
-func (b *Bot) composeDigest(ctx context.Context, d subscriptions.DueDigest) (bool, error) {
-	n, err := b.composeDigests(ctx, []subscriptions.DueDigest{d})
-	return n == 1, err
-}
-
 // composeDigests renders the digests of due chats and records them, with each chat's next
-// digest time, in one transaction; it returns how many were queued. A digest missed by more
-// than subscriptions.CatchUpWindow only moves the schedule: the next regular digest covers
-// its entries.
+// digest time, in one transaction; it returns how many were queued.
 func (b *Bot) composeDigests(ctx context.Context, due []subscriptions.DueDigest) (int, error) {
-	items, cursor, err := b.store.DigestItemsOf(ctx, due)
+	runs, err := b.renderDigests(ctx, due)
 	if err != nil {
 		return 0, err
+	}
+	return b.recordDigests(ctx, runs)
+}
+
+// renderDigests reads and renders the digests of due chats. A digest missed by more than
+// subscriptions.CatchUpWindow gets no messages, which only moves its schedule: the next
+// regular digest covers its entries.
+func (b *Bot) renderDigests(ctx context.Context, due []subscriptions.DueDigest) ([]subscriptions.DigestRun, error) {
+	items, cursor, err := b.store.DigestItemsOf(ctx, due)
+	if err != nil {
+		return nil, err
 	}
 	runs := make([]subscriptions.DigestRun, len(due))
 	for i, d := range due {
@@ -83,6 +107,11 @@ func (b *Bot) composeDigests(ctx context.Context, due []subscriptions.DueDigest)
 		runs[i].Entries = len(items[i])
 		runs[i].Cursor = max(cursor, d.Cursor)
 	}
+	return runs, nil
+}
+
+// recordDigests records rendered digests in one transaction and returns how many queued.
+func (b *Bot) recordDigests(ctx context.Context, runs []subscriptions.DigestRun) (int, error) {
 	queued, err := b.store.RecordDigests(ctx, runs)
 	if err != nil {
 		return 0, err
