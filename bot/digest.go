@@ -32,12 +32,13 @@ func (b *Bot) runDigests(ctx context.Context) error {
 // digestBatch is how many due chats one digest step reads, renders and records together.
 const digestBatch = 500
 
-// digestTick queues the digest of every chat whose digest time has come, a batch at a time:
-// while one batch is recorded (the one writer), the next is read and rendered.
+// digestTick queues the digest of every chat whose digest time has come, a batch at a time,
+// in two stages that overlap: one reads the next batch of due chats and their items while the
+// other renders and records (the one writer) the batch before.
 func (b *Bot) digestTick(ctx context.Context) {
 	now := b.opts.Now()
 	g, gctx := errgroup.WithContext(ctx)
-	batches := make(chan []subscriptions.DigestRun, 1)
+	batches := make(chan digestBatchItems, 1)
 	g.Go(func() error {
 		defer close(batches)
 		var last subscriptions.DueDigest
@@ -47,12 +48,12 @@ func (b *Bot) digestTick(ctx context.Context) {
 				return err
 			}
 			last = due[len(due)-1]
-			runs, err := b.renderDigests(gctx, due)
+			items, cursor, err := b.store.DigestItemsOf(gctx, due)
 			if err != nil {
 				return err
 			}
 			select {
-			case batches <- runs:
+			case batches <- digestBatchItems{due, items, cursor}:
 			case <-gctx.Done():
 				return gctx.Err()
 			}
@@ -60,8 +61,8 @@ func (b *Bot) digestTick(ctx context.Context) {
 	})
 	queued := 0
 	g.Go(func() error {
-		for runs := range batches {
-			n, err := b.recordDigests(gctx, runs)
+		for batch := range batches {
+			n, err := b.recordDigests(gctx, b.renderDigests(batch))
 			if err != nil {
 				return err
 			}
@@ -78,36 +79,29 @@ func (b *Bot) digestTick(ctx context.Context) {
 	}
 }
 
-// composeDigests renders the digests of due chats and records them, with each chat's next
-// digest time, in one transaction; it returns how many were queued.
-func (b *Bot) composeDigests(ctx context.Context, due []subscriptions.DueDigest) (int, error) {
-	runs, err := b.renderDigests(ctx, due)
-	if err != nil {
-		return 0, err
-	}
-	return b.recordDigests(ctx, runs)
+// digestBatchItems is a batch of due chats with their items (DigestItemsOf's answer).
+type digestBatchItems struct {
+	due    []subscriptions.DueDigest
+	items  [][]subscriptions.DigestItem
+	cursor int64
 }
 
-// renderDigests reads and renders the digests of due chats. A digest missed by more than
+// renderDigests renders the digests of a batch. A digest missed by more than
 // subscriptions.CatchUpWindow gets no messages, which only moves its schedule: the next
 // regular digest covers its entries.
-func (b *Bot) renderDigests(ctx context.Context, due []subscriptions.DueDigest) ([]subscriptions.DigestRun, error) {
-	items, cursor, err := b.store.DigestItemsOf(ctx, due)
-	if err != nil {
-		return nil, err
-	}
-	runs := make([]subscriptions.DigestRun, len(due))
-	for i, d := range due {
+func (b *Bot) renderDigests(batch digestBatchItems) []subscriptions.DigestRun {
+	runs := make([]subscriptions.DigestRun, len(batch.due))
+	for i, d := range batch.due {
 		runs[i] = subscriptions.DigestRun{Due: d}
 		if d.Expired {
 			b.log.Info("missed digest skipped", "chat_id", d.Chat.ID, "scheduled", d.Scheduled)
 			continue
 		}
-		runs[i].Messages = renderDigest(items[i], d.Scheduled, d.Chat.TimeZone, b.sources)
-		runs[i].Entries = len(items[i])
-		runs[i].Cursor = max(cursor, d.Cursor)
+		runs[i].Messages = renderDigest(batch.items[i], d.Scheduled, d.Chat.TimeZone, b.sources)
+		runs[i].Entries = len(batch.items[i])
+		runs[i].Cursor = max(batch.cursor, d.Cursor)
 	}
-	return runs, nil
+	return runs
 }
 
 // recordDigests records rendered digests in one transaction and returns how many queued.

@@ -249,7 +249,9 @@ func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []b
 func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.Location, run DigestRun, now time.Time) (bool, error) {
 	c := run.Due.Chat
 	var hhmm, zone, quiet string
-	err := tx.QueryRowContext(ctx, `SELECT digest_time, time_zone, quiet_start FROM chats WHERE id = ?`, c.ID).Scan(&hhmm, &zone, &quiet)
+	var last lastRun
+	err := tx.QueryRowContext(ctx, `
+		SELECT digest_time, time_zone, quiet_start, last_digest_date, last_digest_at FROM chats WHERE id = ?`, c.ID).Scan(&hhmm, &zone, &quiet, &last.date, &last.scheduled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil // forgotten meanwhile
 	}
@@ -258,23 +260,20 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 	}
 	loc := location(zone) // the chat's settings now, should they have changed since DueDigests
 	queued := false
-	if len(run.Messages) > 0 && !run.Due.Expired {
-		done, err := digestedOn(ctx, tx, c.ID, run.Due.Scheduled, loc)
+	if len(run.Messages) > 0 && !run.Due.Expired && !last.covers(run.Due.Scheduled, loc) {
+		date := run.Due.Scheduled.In(loc).Format(time.DateOnly)
+		r, err := tx.ExecContext(ctx, `
+			INSERT INTO digest_runs (chat_id, local_date, entries, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, c.ID, date, run.Entries, unix(run.Due.Scheduled), unix(now))
 		if err != nil {
 			return false, err
 		}
-		if !done {
-			r, err := tx.ExecContext(ctx, `
-				INSERT INTO digest_runs (chat_id, local_date, entries, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT DO NOTHING`, c.ID, run.Due.Scheduled.In(loc).Format(time.DateOnly), run.Entries, unix(run.Due.Scheduled), unix(now))
-			if err != nil {
-				return false, err
-			}
-			n, err := r.RowsAffected()
-			if err != nil {
-				return false, err
-			}
-			queued = n == 1
+		n, err := r.RowsAffected()
+		if err != nil {
+			return false, err
+		}
+		if queued = n == 1; queued {
+			last = last.record(date, run.Due.Scheduled)
 		}
 	}
 	cursor := sql.NullInt64{}
@@ -300,10 +299,9 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 		}
 		cursor = sql.NullInt64{Int64: run.Cursor, Valid: true}
 	}
-	next, err := nextDigestAt(ctx, tx, c.ID, hhmm, loc, now)
-	if err != nil {
-		return false, err
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE chats SET next_digest_at = ?, digest_cursor = COALESCE(?, digest_cursor) WHERE id = ?`, next, cursor, c.ID)
+	next := nextDigestAt(hhmm, loc, now, last)
+	_, err = tx.ExecContext(ctx, `
+		UPDATE chats SET next_digest_at = ?, digest_cursor = COALESCE(?, digest_cursor), last_digest_date = ?, last_digest_at = ?
+		WHERE id = ?`, next, cursor, last.date, last.scheduled, c.ID)
 	return queued, err
 }
