@@ -259,16 +259,74 @@ func (ix *matchIndex) requiredKeys(dst []indexKey, i uint32, weight []uint32) []
 	return nil
 }
 
-// candidates appends the units indexed under a term of d, sorted and without duplicates.
-func (ix *matchIndex) candidates(dst []uint32, d *Document) []uint32 {
-	for _, p := range []*postingList{&d.title, &d.body} {
-		for _, term := range p.terms {
+// indexedDoc is a document prepared for one index: its terms as the index's term ids.
+type indexedDoc struct {
+	title, body idField
+}
+
+// idField is one field of a document with the terms the index knows: their ids (in pairs),
+// and an open-addressing table from id to the term's place in the field's posting list.
+type idField struct {
+	p     *postingList
+	pairs []idPair
+	slots []idPair // len a power of two; id+1 in key, 0 for an empty slot
+}
+
+type idPair struct {
+	key uint32 // in pairs the id; in slots the id + 1
+	idx int32  // in p.terms
+}
+
+// find returns the index in f.p.terms of the term with that id, or -1.
+func (f *idField) find(id uint32) int {
+	mask := uint32(len(f.slots) - 1)
+	for h := (id * 0x9e3779b1) & mask; ; h = (h + 1) & mask {
+		switch f.slots[h].key {
+		case id + 1:
+			return int(f.slots[h].idx)
+		case 0:
+			return -1
+		}
+	}
+}
+
+// prepare looks the document's terms up in the index.
+func (ix *matchIndex) prepare(d *Document) *indexedDoc {
+	x := &indexedDoc{title: idField{p: &d.title}, body: idField{p: &d.body}}
+	for _, f := range []*idField{&x.title, &x.body} {
+		f.pairs = make([]idPair, 0, len(f.p.terms))
+		for i, term := range f.p.terms {
 			if id, ok := ix.ids[term]; ok {
-				dst = append(dst, ix.exact[ix.starts[id]:ix.starts[id+1]]...)
+				f.pairs = append(f.pairs, idPair{key: id, idx: int32(i)})
 			}
-			if ix.maxPre == 0 {
-				continue
+		}
+		size := 4
+		for size < 2*len(f.pairs) {
+			size *= 2
+		}
+		f.slots = make([]idPair, size)
+		mask := uint32(size - 1)
+		for _, pr := range f.pairs {
+			h := (pr.key * 0x9e3779b1) & mask
+			for f.slots[h].key != 0 {
+				h = (h + 1) & mask
 			}
+			f.slots[h] = idPair{key: pr.key + 1, idx: pr.idx}
+		}
+	}
+	return x
+}
+
+// candidates appends the units indexed under a term of x, sorted and without duplicates.
+func (ix *matchIndex) candidates(dst []uint32, x *indexedDoc) []uint32 {
+	for _, f := range []*idField{&x.title, &x.body} {
+		for _, pr := range f.pairs {
+			dst = append(dst, ix.exact[ix.starts[pr.key]:ix.starts[pr.key+1]]...)
+		}
+		if ix.maxPre == 0 {
+			continue
+		}
+		for _, term := range f.p.terms {
 			for i := range term { // i runs over the starts of runes
 				if i > ix.maxPre {
 					break
@@ -286,54 +344,73 @@ func (ix *matchIndex) candidates(dst []uint32, d *Document) []uint32 {
 	return slices.Compact(dst)
 }
 
-// match reports whether unit u matches d.
-func (ix *matchIndex) match(u uint32, d *Document) bool { return ix.matchNode(ix.roots[u], d) }
+// match reports whether unit u matches x.
+func (ix *matchIndex) match(u uint32, x *indexedDoc) bool { return ix.matchNode(ix.roots[u], x) }
 
-func (ix *matchIndex) matchNode(i uint32, d *Document) bool {
+func (ix *matchIndex) matchNode(i uint32, x *indexedDoc) bool {
 	n := ix.nodes[i]
 	switch n.op {
 	case opLeaf:
 		terms := ix.terms[n.first : n.first+uint32(n.n)]
 		prefix := n.flags&leafPrefix != 0
-		return ix.phrase(&d.title, terms, prefix) || n.flags&leafTitle == 0 && ix.phrase(&d.body, terms, prefix)
+		return ix.phrase(&x.title, terms, prefix) || n.flags&leafTitle == 0 && ix.phrase(&x.body, terms, prefix)
 	case opAnd:
 		for k := n.first; k < n.first+uint32(n.n); k++ {
-			if !ix.matchNode(k, d) {
+			if !ix.matchNode(k, x) {
 				return false
 			}
 		}
 		return true
 	case opOr:
 		for k := n.first; k < n.first+uint32(n.n); k++ {
-			if ix.matchNode(k, d) {
+			if ix.matchNode(k, x) {
 				return true
 			}
 		}
 		return false
 	case opNot:
-		return !ix.matchNode(n.first, d)
+		return !ix.matchNode(n.first, x)
 	}
 	panic("subscriptions: unknown query op")
 }
 
 // phrase is postingList.phrase for terms given by id.
-func (ix *matchIndex) phrase(p *postingList, terms []uint32, prefix bool) bool {
-	if len(terms) == 1 {
+func (ix *matchIndex) phrase(f *idField, terms []uint32, prefix bool) bool {
+	last := len(terms) - 1
+	if last == 0 {
 		if prefix {
-			lo, hi := p.prefixRange(ix.words[terms[0]])
+			lo, hi := f.p.prefixRange(ix.words[terms[0]])
 			return lo < hi
 		}
-		return p.find(ix.words[terms[0]]) >= 0
+		return f.find(terms[0]) >= 0
 	}
-	first := p.find(ix.words[terms[0]])
+	first := f.find(terms[0])
 	if first < 0 {
 		return false
 	}
-	last := len(terms) - 1
-	for _, start := range p.positions(first) {
+	var buf [8]int
+	rest := buf[:0] // the posting index of each later exact term
+	if last > len(buf) {
+		rest = make([]int, 0, last)
+	}
+	rest = rest[:last]
+	for k := 1; k <= last; k++ {
+		if prefix && k == last {
+			continue
+		}
+		if rest[k-1] = f.find(terms[k]); rest[k-1] < 0 {
+			return false
+		}
+	}
+	for _, start := range f.p.positions(first) {
 		k := 1
 		for ; k <= last; k++ {
-			if !p.hasAt(ix.words[terms[k]], prefix && k == last, start+int32(k)) {
+			at := start + int32(k)
+			if prefix && k == last {
+				if !f.p.hasAt(ix.words[terms[k]], true, at) {
+					break
+				}
+			} else if !containsPos(f.p.positions(rest[k-1]), at) {
 				break
 			}
 		}

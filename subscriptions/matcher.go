@@ -1,10 +1,14 @@
 package subscriptions
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
+	"sync"
+	"unicode/utf8"
 )
 
 // Hit is one subscription that matched an entry.
@@ -16,11 +20,12 @@ type Hit struct {
 	Label string
 }
 
-// subscriber is one subscription of a unit of the matcher, 24 bytes.
+// subscriber is one subscription as the matcher keeps it, 24 bytes.
 type subscriber struct {
 	subscriptionID int64
 	chatID         int64
 	threadID       int32
+	unit           uint32 // what it follows: a unit of the matcher's index
 }
 
 // subscriptionRow is a subscription as the matcher is built from it.
@@ -36,40 +41,47 @@ type subscriptionRow struct {
 type Matcher struct {
 	index  *matchIndex
 	labels []string     // unit → the topic's name or the query as typed
-	starts []uint32     // unit u's subscribers are subs[starts[u]:starts[u+1]]
-	subs   []subscriber // grouped by unit
+	subs   []subscriber // ordered as Match returns hits: by chat, thread, subscription
+	starts []uint32     // unit u's subscribers are subs[at[starts[u]:starts[u+1]]]
+	at     []uint32
 }
 
 // Match returns every subscription the document matches, ordered by chat, thread and
 // subscription.
 func (m *Matcher) Match(d *Document) []Hit {
-	var hits []Hit
-	for _, u := range m.index.candidates(nil, d) {
-		if !m.index.match(u, d) {
-			continue
+	x := m.index.prepare(d)
+	var matched []uint32 // positions in m.subs
+	for _, u := range m.index.candidates(nil, x) {
+		if m.index.match(u, x) {
+			matched = append(matched, m.at[m.starts[u]:m.starts[u+1]]...)
 		}
-		hits = m.appendHits(hits, u)
 	}
-	sortHits(hits)
-	return hits
+	slices.Sort(matched)
+	return m.hits(matched)
 }
 
-// matchScan is Match without the index: every unit is verified. Tests and benchmarks compare
-// the two.
+// matchScan is Match without the index and without sharing work between subscriptions: each
+// subscription's query is verified on its own. Tests and benchmarks compare the two.
 func (m *Matcher) matchScan(d *Document) []Hit {
-	var hits []Hit
-	for u := range m.index.roots {
-		if m.index.match(uint32(u), d) {
-			hits = m.appendHits(hits, uint32(u))
+	x := m.index.prepare(d)
+	var matched []uint32
+	for i, s := range m.subs {
+		if m.index.match(s.unit, x) {
+			matched = append(matched, uint32(i))
 		}
 	}
-	sortHits(hits)
-	return hits
+	return m.hits(matched)
 }
 
-func (m *Matcher) appendHits(hits []Hit, u uint32) []Hit {
-	for _, s := range m.subs[m.starts[u]:m.starts[u+1]] {
-		hits = append(hits, Hit{SubscriptionID: s.subscriptionID, ChatID: s.chatID, ThreadID: int(s.threadID), Label: m.labels[u]})
+// hits returns the hits of the subscriptions at the positions in m.subs.
+func (m *Matcher) hits(positions []uint32) []Hit {
+	if len(positions) == 0 {
+		return nil
+	}
+	hits := make([]Hit, len(positions))
+	for i, p := range positions {
+		s := m.subs[p]
+		hits[i] = Hit{SubscriptionID: s.subscriptionID, ChatID: s.chatID, ThreadID: int(s.threadID), Label: m.labels[s.unit]}
 	}
 	return hits
 }
@@ -78,78 +90,116 @@ func sortHits(hits []Hit) {
 	slices.SortFunc(hits, func(a, b Hit) int {
 		switch {
 		case a.ChatID != b.ChatID:
-			return cmpInt(a.ChatID, b.ChatID)
+			return cmp.Compare(a.ChatID, b.ChatID)
 		case a.ThreadID != b.ThreadID:
-			return cmpInt(int64(a.ThreadID), int64(b.ThreadID))
+			return cmp.Compare(a.ThreadID, b.ThreadID)
 		}
-		return cmpInt(a.SubscriptionID, b.SubscriptionID)
+		return cmp.Compare(a.SubscriptionID, b.SubscriptionID)
 	})
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // buildMatcher compiles the subscriptions. Subscriptions to a topic not in the catalog, or
 // whose query does not parse, are skipped and logged. Each distinct query text is parsed
-// once.
+// once; the parsing, most of the work, is spread over GOMAXPROCS goroutines, which return
+// before buildMatcher does.
 func buildMatcher(catalog *Catalog, rows []subscriptionRow, log *slog.Logger) *Matcher {
+	distinct := map[string]int{} // query text → index in texts
+	var texts []string
+	for _, r := range rows {
+		if _, ok := distinct[r.query]; !ok && r.topic == "" {
+			distinct[r.query] = len(texts)
+			texts = append(texts, r.query)
+		}
+	}
+	parsed := parseQueries(texts)
+
 	b := newMatchIndexBuilder()
 	m := &Matcher{}
-	unitOf := map[string]uint32{} // "t:" + topic key or "q:" + query → unit
-	units := make([]int32, len(rows))
-	var perUnit []uint32
-	for i, r := range rows {
-		units[i] = -1
-		key := "q:" + r.query
+	topicUnit := map[string]uint32{}
+	queryUnit := make([]int32, len(texts)) // index in texts → unit + 1, 0 before it is added
+	m.subs = make([]subscriber, 0, len(rows))
+	for _, r := range rows {
+		var u uint32
 		if r.topic != "" {
-			key = "t:" + r.topic
-		}
-		u, ok := unitOf[key]
-		if !ok {
-			if r.topic != "" {
-				ti, ok := catalog.byKey[r.topic]
-				if !ok {
+			var ok bool
+			if u, ok = topicUnit[r.topic]; !ok {
+				ti, known := catalog.byKey[r.topic]
+				if !known {
 					log.Warn("subscription to unknown topic skipped", "subscription_id", r.subscriptionID, "topic", r.topic)
 					continue
 				}
 				u = b.addTopic(catalog.compiled[ti])
 				m.labels = append(m.labels, catalog.topics[ti].Name)
-			} else {
-				q, err := ParseQuery(r.query)
-				if err != nil {
-					log.Warn("subscription with invalid query skipped", "subscription_id", r.subscriptionID, "error", err)
-					continue
-				}
-				u = b.add(q.root)
+				topicUnit[r.topic] = u
+			}
+		} else {
+			i := distinct[r.query]
+			if parsed[i].err != nil {
+				log.Warn("subscription with invalid query skipped", "subscription_id", r.subscriptionID, "error", parsed[i].err)
+				continue
+			}
+			if queryUnit[i] == 0 {
+				queryUnit[i] = int32(b.add(parsed[i].root)) + 1
 				m.labels = append(m.labels, r.query)
 			}
-			unitOf[key] = u
-			perUnit = append(perUnit, 0)
+			u = uint32(queryUnit[i] - 1)
 		}
-		units[i] = int32(u)
-		perUnit[u]++
+		s := r.subscriber
+		s.unit = u
+		m.subs = append(m.subs, s)
 	}
 	m.index = b.build()
-	m.starts = make([]uint32, len(perUnit)+1)
-	for u, n := range perUnit {
-		m.starts[u+1] = m.starts[u] + n
-	}
-	m.subs = make([]subscriber, m.starts[len(perUnit)])
-	fill := slices.Clone(m.starts[:len(perUnit)])
-	for i, r := range rows {
-		if u := units[i]; u >= 0 {
-			m.subs[fill[u]] = r.subscriber
-			fill[u]++
+	slices.SortFunc(m.subs, func(a, b subscriber) int {
+		switch {
+		case a.chatID != b.chatID:
+			return cmp.Compare(a.chatID, b.chatID)
+		case a.threadID != b.threadID:
+			return cmp.Compare(a.threadID, b.threadID)
 		}
+		return cmp.Compare(a.subscriptionID, b.subscriptionID)
+	})
+	m.subs = slices.Clip(m.subs)
+	m.starts = make([]uint32, len(m.labels)+1)
+	for _, s := range m.subs {
+		m.starts[s.unit+1]++
+	}
+	for u := range m.labels {
+		m.starts[u+1] += m.starts[u]
+	}
+	m.at = make([]uint32, len(m.subs))
+	fill := slices.Clone(m.starts[:len(m.labels)])
+	for i, s := range m.subs {
+		m.at[fill[s.unit]] = uint32(i)
+		fill[s.unit]++
 	}
 	return m
+}
+
+type parsedQuery struct {
+	root *queryNode
+	err  error
+}
+
+// parseQueries parses the texts in parallel, as ParseQuery would.
+func parseQueries(texts []string) []parsedQuery {
+	out := make([]parsedQuery, len(texts))
+	workers := min(runtime.GOMAXPROCS(0), len(texts)/1000+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(texts); i += workers {
+				if utf8.RuneCountInString(texts[i]) > MaxQueryLen {
+					_, out[i].err = ParseQuery(texts[i])
+				} else if root, e := parseQueryTree(texts[i]); e != nil {
+					_, out[i].err = ParseQuery(texts[i]) // for the error as ParseQuery words it
+				} else {
+					out[i].root = root
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // Matcher returns the matcher of the subscriptions as they were after the last change.
