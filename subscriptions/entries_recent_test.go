@@ -2,10 +2,11 @@ package subscriptions
 
 import (
 	"context"
-	"livealert/sources"
 	"slices"
 	"testing"
 	"time"
+
+	"livealert/sources"
 )
 
 func TestRecentMatches(t *testing.T) {
