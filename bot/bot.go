@@ -66,6 +66,12 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	return b.run(ctx)
+}
+
+// run connects and runs the bot's loops until ctx ends; see Run.
+func (b *Bot) run(ctx context.Context) error {
+	opts := b.opts
 	if err := b.connect(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil

@@ -99,11 +99,13 @@ func (s *sender) deliver(ctx context.Context, d subscriptions.Delivery) (requery
 	if err := s.limiter.Wait(ctx); err != nil {
 		return false, nil
 	}
-	sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// A send under way is finished, not abandoned, when ctx ends: Telegram may already have
+	// accepted it, and only its answer lets the row leave the queue.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	_, sendErr := b.tg.SendMessage(sendCtx, sendParams(d.ChatID, d.ThreadID, text, nil))
 	cancel()
 	if sendErr == nil {
-		return false, b.store.Delivered(ctx, d.ID)
+		return false, b.store.Delivered(context.WithoutCancel(ctx), d.ID)
 	}
 	if ctx.Err() != nil {
 		return false, nil
