@@ -158,6 +158,14 @@ func (b *Bot) runCommand(ctx context.Context, in incoming, cmd command) (reply, 
 		return b.search(ctx, in, cmd.args)
 	case "channel":
 		return b.channel(ctx, in, cmd.args)
+	case "timezone", "tz":
+		return b.timezoneCommand(ctx, in, chat, cmd.args)
+	case "mode":
+		return b.modeCommand(ctx, in, cmd.args)
+	case "quiet":
+		return b.quietCommand(ctx, in, chat, cmd.args)
+	case "mute":
+		return b.muteCommand(ctx, in, chat, cmd.args)
 	}
 	if in.chat.Type == string(models.ChatTypePrivate) {
 		return reply{text: unknownCommandText(cmd.name)}, nil
@@ -287,6 +295,8 @@ func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 		answer, err = b.topicsPage(ctx, in, m, arg)
 	case searchPagePrefix:
 		answer, err = b.searchPage(ctx, in, m, arg)
+	case alertMutePrefix, alertDigestPrefix, alertUnfollowPrefix, alertUnmutePrefix, alertBothPrefix:
+		answer, err = b.alertButton(ctx, in, m, prefix, arg)
 	default:
 		answer = "This button no longer works; send the command again."
 	}

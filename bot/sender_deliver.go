@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 
 	"livealert/subscriptions"
 )
@@ -83,7 +84,9 @@ func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	b := s.b
-	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, true)
+	// The buttons under alerts act on the subscription of the first alert's first label.
+	kb := b.alertKeyboard(ctx, o.rows[0])
+	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, kb, true)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
 		// queue, or a graceful restart would send it again.
@@ -112,7 +115,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
 			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
-		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), false)
+		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), kb, false)
 		if plainErr == nil {
 			return b.store.DeliveredAll(ctx, o.ids())
 		}
@@ -150,8 +153,8 @@ func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 }
 
 // send makes one sendMessage call, in HTML parse mode or as plain text.
-func (s *sender) send(ctx context.Context, chatID int64, threadID int, text string, asHTML bool) error {
-	p := sendParams(chatID, threadID, text, nil)
+func (s *sender) send(ctx context.Context, chatID int64, threadID int, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
+	p := sendParams(chatID, threadID, text, kb)
 	if !asHTML {
 		p.ParseMode = ""
 	}
