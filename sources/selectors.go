@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -117,10 +118,11 @@ type SelectorOptions struct {
 // text of the body elements as paragraphs, with tags stripped and entities decoded. IDs are
 // made as ParseJSONLD makes them: from the permalink when there is one, else from the UTC
 // minute and the normalised title — so an update read from markup and from the page's
-// JSON-LD gets the same id. An entry with neither title nor body is left out. A page with no
+// JSON-LD gets the same id. An entry with neither title nor body is left out. The page is
+// converted to UTF-8 as its <meta> charset (else its bytes) say. A page with no
 // entries gives no entries and no error; bad selectors are an error.
 func ParseSelectors(source string, page []byte, sel Selectors, opts SelectorOptions) ([]Entry, error) {
-	doc, err := html.Parse(strings.NewReader(string(page)))
+	doc, err := html.Parse(bytes.NewReader(toUTF8(page, "")))
 	if err != nil {
 		return nil, fmt.Errorf("sources: selectors %q: %w", source, err)
 	}
