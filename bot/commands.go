@@ -132,6 +132,8 @@ func (b *Bot) runCommand(ctx context.Context, in incoming, cmd command) (reply, 
 		return reply{text: listText(chat, subs, b.store.Catalog())}, err
 	case "digest":
 		return b.digestCommand(ctx, in, chat, cmd.args)
+	case "stats":
+		return b.statsCommand(ctx, in)
 	case "sources":
 		return b.sourcesCommand(ctx, in)
 	}

@@ -142,7 +142,7 @@ func (s *Store) SetDigestTime(ctx context.Context, id int64, hhmm string, thread
 }
 
 // DeactivateChat marks the chat inactive (Telegram refused to deliver to it) and drops its
-// queued messages; it returns how many were dropped. Its subscriptions stay, dormant, until
+// queued messages; it returns how many were dropped, and adds them to OutboxStats.Dropped. Its subscriptions stay, dormant, until
 // StartChat reactivates it.
 func (s *Store) DeactivateChat(ctx context.Context, id int64) (int, error) {
 	var dropped int64
@@ -154,8 +154,10 @@ func (s *Store) DeactivateChat(ctx context.Context, id int64) (int, error) {
 		if err != nil {
 			return err
 		}
-		dropped, err = res.RowsAffected()
-		return err
+		if dropped, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		return countDropped(ctx, tx, dropped)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("subscriptions: deactivate chat %d: %w", id, err)

@@ -117,25 +117,36 @@ func (s *Store) IngestWith(ctx context.Context, source string, entries []sources
 // forum topic, labelled with everything that matched there. hits are ordered by chat and
 // thread (Matcher.Match's order). It returns how many alerts it queued.
 func queueAlerts(ctx context.Context, tx *sql.Tx, entryID int64, hits []Hit, now time.Time) (int, error) {
+	if len(hits) == 0 {
+		return 0, nil
+	}
+	insertMatch, err := tx.PrepareContext(ctx, `
+		INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer insertMatch.Close()
+	insertAlert, err := tx.PrepareContext(ctx, `
+		INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
+		SELECT ?1, ?2, 'alert', ?3, ?4, ?5, ?5 WHERE EXISTS (SELECT 1 FROM chats WHERE id = ?1 AND active = 1)
+		ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer insertAlert.Close()
 	queued := 0
 	for i := 0; i < len(hits); {
 		j := i
 		var labels []string
 		for ; j < len(hits) && hits[j].ChatID == hits[i].ChatID && hits[j].ThreadID == hits[i].ThreadID; j++ {
 			h := hits[j]
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES (?, ?, ?, ?)
-				ON CONFLICT DO NOTHING`, h.ChatID, entryID, h.SubscriptionID, h.Label)
-			if err != nil {
+			if _, err := insertMatch.ExecContext(ctx, h.ChatID, entryID, h.SubscriptionID, h.Label); err != nil {
 				return 0, err
 			}
 			labels = appendUnique(labels, h.Label)
 		}
-		r, err := tx.ExecContext(ctx, `
-			INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
-			SELECT ?, ?, 'alert', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE id = ? AND active = 1)
-			ON CONFLICT DO NOTHING`,
-			hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(now), unix(now), hits[i].ChatID)
+		r, err := insertAlert.ExecContext(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(now))
 		if err != nil {
 			return 0, err
 		}

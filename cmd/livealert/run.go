@@ -129,16 +129,18 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 	}
 	logger.Info("livealert starting", "version", version, "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
 	err = bot.Run(ctx, bot.Options{
-		Token:       token,
-		APIURL:      cfg.Telegram.APIURL,
-		Admins:      cfg.Telegram.Admins,
-		Store:       store,
-		Sources:     srcs,
-		Fetcher:     sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()}),
-		Logger:      logger,
-		Now:         p.now,
-		DigestTick:  p.digestTick,
-		PollTimeout: p.pollTimeout,
+		Token:         token,
+		APIURL:        cfg.Telegram.APIURL,
+		Admins:        cfg.Telegram.Admins,
+		Store:         store,
+		Sources:       srcs,
+		Fetcher:       sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()}),
+		Logger:        logger,
+		Now:           p.now,
+		DigestTick:    p.digestTick,
+		PollTimeout:   p.pollTimeout,
+		Rate:          cfg.Telegram.Rate,
+		PaidBroadcast: cfg.Telegram.PaidBroadcast,
 	})
 	logger.Info("livealert stopped")
 	return err
