@@ -21,7 +21,7 @@ type Selectors struct {
 	// Entry selects one element per update. Required.
 	Entry string
 	// Title selects the update's headline; its text is the title. Empty means no headline
-	// element: the first paragraph of the body is the title.
+	// element: the title is made from the body (its first paragraph, or first sentence).
 	Title string
 	// Time selects the element that holds the update's time; TimeAttr names the attribute
 	// that holds it ("" = the element's text). TimeLayout is a Go time layout, "unix" for
@@ -194,7 +194,7 @@ func (c *compiledSelectors) read(source string, s *goquery.Selection, base *url.
 	}
 	body := w.paras
 	if title == "" && len(body) > 0 {
-		title, body = body[0], body[1:]
+		title, body = leadTitle(body)
 	}
 	if title == "" {
 		return Entry{}, false
