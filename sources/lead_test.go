@@ -25,7 +25,7 @@ func TestLeadTitle(t *testing.T) {
 		{
 			"a first sentence too short to be a title",
 			[]string{"Update: " + long},
-			strings.TrimSpace("Update: " + strings.Repeat("word ", 30)) + "…",
+			strings.TrimSpace("Update: "+strings.Repeat("word ", 30)) + "…",
 			[]string{"Update: " + long},
 		},
 	}
