@@ -64,6 +64,8 @@ type Bot struct {
 	sources map[string]sourceView
 	admins  map[int64]bool
 	sender  *sender
+
+	chatAdmins adminCache // who administers which group or channel (cmd_admin.go)
 }
 
 // Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches

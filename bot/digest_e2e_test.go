@@ -54,6 +54,7 @@ func TestDigestEndToEnd(t *testing.T) {
 	h := newHarness(t, harnessOptions{Topics: seedTopics, Start: start})
 	h.start()
 	tokyoGroup := newsGroup
+	h.api.SetMemberStatus(tokyoGroup.ID, alice.ID, "administrator") // only admins change a group's settings
 	chats := []struct {
 		name     string
 		chat     telegramtest.Chat

@@ -84,6 +84,9 @@ func clock(t, now time.Time, loc *time.Location) string {
 // normalised) underlined, and the link.
 func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time, terms map[string]bool) string {
 	e := d.Entry
+	if src.Name == "" {
+		src.Name = e.Source // a source no longer configured is still named
+	}
 	var b strings.Builder
 	b.WriteString("🔔 ")
 	for i, l := range d.Labels {

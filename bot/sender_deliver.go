@@ -84,7 +84,9 @@ func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	b := s.b
-	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, true, b.alertKeyboard(ctx, o.rows))
+	// The buttons under alerts act on the subscription of the first alert's first label.
+	kb := b.alertKeyboard(ctx, o.rows[0])
+	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, kb, true)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
 		// queue, or a graceful restart would send it again.
@@ -113,7 +115,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
 			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
-		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), false, nil)
+		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), kb, false)
 		if plainErr == nil {
 			return b.store.DeliveredAll(ctx, o.ids())
 		}
@@ -151,7 +153,7 @@ func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 }
 
 // send makes one sendMessage call, in HTML parse mode or as plain text.
-func (s *sender) send(ctx context.Context, chatID int64, threadID int, text string, asHTML bool, kb *models.InlineKeyboardMarkup) error {
+func (s *sender) send(ctx context.Context, chatID int64, threadID int, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
 	p := sendParams(chatID, threadID, text, kb)
 	if !asHTML {
 		p.ParseMode = ""

@@ -14,8 +14,8 @@ var continueRE = regexp.MustCompile(`(?i)^continue reading\b.*$`)
 // splitLiveBlogItem splits a feed item whose content holds the latest blocks of a live blog
 // — each block starts with a <time datetime="…"> element — into one entry per block, in
 // the content's order. The text before the first block (the standfirst), the time
-// elements' own text and a closing "Continue reading…" are dropped. A block's first
-// paragraph is its title, the others its body; it is published at its datetime (in UTC),
+// elements' own text and a closing "Continue reading…" are dropped. A block's title is made
+// from its paragraphs (leadTitle), the rest is its body; it is published at its datetime (in UTC),
 // links to the item, and its id is a hash of the source, the item's id and the block's
 // datetime as written, so it stays the same while the item's other blocks come and go. It
 // returns nil when the content has no such block, and the item is kept whole.
@@ -70,7 +70,7 @@ func splitLiveBlogItem(item Entry, content string) []Entry {
 			continue
 		}
 		at, _ := parseSchemaTime(m.raw)
-		title, body := paras[0], paras[1:]
+		title, body := leadTitle(paras)
 		if len(body) == 0 {
 			body = nil
 		}

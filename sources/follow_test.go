@@ -133,7 +133,7 @@ func TestWatcherFollowsTheDailyPage(t *testing.T) {
 	if got := len(h.last()); got != 2 {
 		t.Fatalf("day 1: %d entries", got)
 	}
-	if st := store.state["daily"]; st.Page != srv.URL+"/live/2024/jan/05/war-live" {
+	if st := store.get("daily"); st.Page != srv.URL+"/live/2024/jan/05/war-live" {
 		t.Errorf("state page %q", st.Page)
 	}
 
@@ -168,7 +168,14 @@ func TestWatcherFollowWithoutMatchIsAHealthError(t *testing.T) {
 	if n := NewWatcher(WatcherOptions{State: store}).poll(context.Background(), src, h.handle); n != 1 {
 		t.Errorf("failures %d, want 1", n)
 	}
-	if st := store.state["daily"]; !strings.Contains(st.LastError, "no link matches") {
+	if st := store.get("daily"); !strings.Contains(st.LastError, "no link matches") {
 		t.Errorf("state %+v", st)
 	}
+}
+
+// get returns the state last saved for name, safely while a watcher runs.
+func (s *memStore) get(name string) State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state[name]
 }

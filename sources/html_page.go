@@ -97,12 +97,12 @@ func (w *paragraphWriter) writeExcept(n *html.Node, skip ...*html.Node) {
 }
 
 // containerText returns the text of a page for the live-blog text parser, one paragraph a
-// line: the block-level text of the elements container selects, or, with no container, of
+// line: the block-level text of the outermost elements container selects, or, with no container, of
 // the page's top-level <article> elements, else its <main>, else its <body>.
 func containerText(doc *html.Node, container goquery.Matcher) []byte {
 	var roots []*html.Node
 	if container != nil {
-		roots = goquery.NewDocumentFromNode(doc).FindMatcher(container).Nodes
+		roots = outermost(goquery.NewDocumentFromNode(doc).FindMatcher(container).Nodes)
 		if len(roots) == 0 {
 			return nil
 		}
@@ -119,4 +119,30 @@ func containerText(doc *html.Node, container goquery.Matcher) []byte {
 	w.write(roots...)
 	w.flush()
 	return []byte(strings.Join(w.paras, "\n"))
+}
+
+// outermost returns the nodes that are not inside another of nodes, in their order: a
+// container selector that matches nested elements reads their text once.
+func outermost(nodes []*html.Node) []*html.Node {
+	if len(nodes) < 2 {
+		return nodes
+	}
+	in := make(map[*html.Node]bool, len(nodes))
+	for _, n := range nodes {
+		in[n] = true
+	}
+	out := nodes[:0:0]
+	for _, n := range nodes {
+		inside := false
+		for a := n.Parent; a != nil; a = a.Parent {
+			if in[a] {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, n)
+		}
+	}
+	return out
 }

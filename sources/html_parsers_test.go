@@ -99,6 +99,16 @@ func TestParsePageHTMLFixtures(t *testing.T) {
 			},
 		},
 		{
+			name:   "paragraph mode, a container matching nested elements reads them once",
+			file:   "liveblog_container.html",
+			src:    Source{Name: "budget", Container: "div.live-feed, div.live-feed div"},
+			format: FormatLiveBlog,
+			wants: []want{
+				{at: "2024-03-06 12:45", title: "Chancellor stands up", body: []string{"The statement has begun in the Commons."}},
+				{at: "2024-03-06 11:30", title: "Cabinet meets", body: []string{"Ministers arrived at Downing Street."}},
+			},
+		},
+		{
 			name:   "paragraph mode, default container: the page's article",
 			file:   "liveblog_container.html",
 			src:    Source{Name: "budget"},
@@ -222,5 +232,19 @@ func TestParseSchemaTime(t *testing.T) {
 				t.Errorf("got %q, want %q", s, tt.want)
 			}
 		})
+	}
+}
+
+// ParseSelectors converts a page to UTF-8 itself, as its <meta> says.
+func TestParseSelectorsCharset(t *testing.T) {
+	london, _ := time.LoadLocation("Europe/London")
+	got, err := ParseSelectors("riots", readFixture(t, "selectors_text_time.html"), Selectors{
+		Entry: "#feed .post", Title: "h2", Time: ".stamp", TimeLayout: "2 Jan 2006 15:04", TimeZone: london, Body: ".text",
+	}, SelectorOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Body[1] != "Police remain at the scene – for now." {
+		t.Fatalf("entries %+v", got)
 	}
 }

@@ -39,7 +39,7 @@ type JSONLDOptions struct {
 // For each update:
 //   - Title is the headline (else name), HTML entities decoded and tags stripped; when it is
 //     empty or the posting's own headline (the Guardian repeats it on every update), the
-//     first paragraph of the body is the title instead.
+//     title is made from the body instead (leadTitle).
 //   - Body is articleBody (else text, else description) as plain paragraphs.
 //   - Published is datePublished (else dateCreated) in UTC, offsets honoured; zero when the
 //     result does not have PerUpdateTimes.
@@ -269,7 +269,7 @@ func (r *jsonldReader) result(source string) JSONLDResult {
 		body := markupParagraphs(validUTF8(firstNonEmpty(string(u.ArticleBody), string(u.Text), string(u.Description))))
 		title := markupText(validUTF8(firstNonEmpty(string(u.Headline), string(u.Name))))
 		if (title == "" || (r.heads[i] != "" && title == r.postingTitle(i))) && len(body) > 0 {
-			title, body = body[0], body[1:]
+			title, body = leadTitle(body)
 		}
 		if title == "" {
 			continue

@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -20,7 +21,7 @@ type Selectors struct {
 	// Entry selects one element per update. Required.
 	Entry string
 	// Title selects the update's headline; its text is the title. Empty means no headline
-	// element: the first paragraph of the body is the title.
+	// element: the title is made from the body (its first paragraph, or first sentence).
 	Title string
 	// Time selects the element that holds the update's time; TimeAttr names the attribute
 	// that holds it ("" = the element's text). TimeLayout is a Go time layout, "unix" for
@@ -117,10 +118,11 @@ type SelectorOptions struct {
 // text of the body elements as paragraphs, with tags stripped and entities decoded. IDs are
 // made as ParseJSONLD makes them: from the permalink when there is one, else from the UTC
 // minute and the normalised title — so an update read from markup and from the page's
-// JSON-LD gets the same id. An entry with neither title nor body is left out. A page with no
+// JSON-LD gets the same id. An entry with neither title nor body is left out. The page is
+// converted to UTF-8 as its <meta> charset (else its bytes) say. A page with no
 // entries gives no entries and no error; bad selectors are an error.
 func ParseSelectors(source string, page []byte, sel Selectors, opts SelectorOptions) ([]Entry, error) {
-	doc, err := html.Parse(strings.NewReader(string(page)))
+	doc, err := html.Parse(bytes.NewReader(toUTF8(page, "")))
 	if err != nil {
 		return nil, fmt.Errorf("sources: selectors %q: %w", source, err)
 	}
@@ -192,7 +194,7 @@ func (c *compiledSelectors) read(source string, s *goquery.Selection, base *url.
 	}
 	body := w.paras
 	if title == "" && len(body) > 0 {
-		title, body = body[0], body[1:]
+		title, body = leadTitle(body)
 	}
 	if title == "" {
 		return Entry{}, false

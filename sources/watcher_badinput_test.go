@@ -109,7 +109,7 @@ func TestWatcherBadInputs(t *testing.T) {
 			}
 		}
 	}
-	if st := store.state["good"]; st.Failures != 0 || st.LastSuccess.IsZero() {
+	if st := store.get("good"); st.Failures != 0 || st.LastSuccess.IsZero() {
 		t.Errorf("good source state %+v", st)
 	}
 }

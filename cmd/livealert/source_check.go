@@ -19,7 +19,8 @@ const sourceCheckUsage = "usage: livealert source check URL|FILE [-format F] [-c
 	"       livealert source check -config FILE -source NAME [URL|FILE]\n\n" +
 	"Fetches a page or feed once, the way the bot would, and shows what it finds: the format\n" +
 	"detected and every entry (UTC time, id, pinned, title, the first words of the body).\n" +
-	"Exits 1, saying why, when nothing is found.\n\n"
+	"Ids depend on the source's name: they are those of a source named \"check\" unless\n" +
+	"-source names a configured one. Exits 1, saying why, when nothing is found.\n\n"
 
 // sourceCommand runs `livealert source …`: only `source check` so far.
 func (p *program) sourceCommand(ctx context.Context, args []string) error {

@@ -91,6 +91,8 @@ func TestSourceCheckOutput(t *testing.T) {
 		{"undated_jsonld_url", []string{"source", "check", srv.URL + "/check_undated.html"}},
 		{"nothing_found", []string{"source", "check", "-format", "liveblog", "-container", "main", srv.URL + "/check_undated.html"}},
 		{"http_error", []string{"source", "check", srv.URL + "/missing.html"}},
+		{"follow", []string{"source", "check", srv.URL + "/check_index.html", "-follow", `/check_[a-z]+\.txt$`, "-n", "1"}},
+		{"follow_no_match", []string{"source", "check", srv.URL + "/check_index.html", "-follow", `/live/\d+`}},
 		{"bad_format", []string{"source", "check", text, "-format", "html"}},
 		{"no_subcommand", []string{"source"}},
 	}
