@@ -38,4 +38,3 @@ func TestFollowErrors(t *testing.T) {
 		t.Fatalf("the chat follows %d things, want the maximum %d", len(subs), subscriptions.MaxSubscriptions)
 	}
 }
-
