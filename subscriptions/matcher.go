@@ -103,7 +103,7 @@ func sortHits(hits []Hit) {
 // once; the parsing, most of the work, is spread over GOMAXPROCS goroutines, which return
 // before buildMatcher does.
 func buildMatcher(catalog *Catalog, rows []subscriptionRow, log *slog.Logger) *Matcher {
-	distinct := map[string]int{} // query text → index in texts
+	distinct := make(map[string]int, len(rows)) // query text → index in texts
 	var texts []string
 	for _, r := range rows {
 		if _, ok := distinct[r.query]; !ok && r.topic == "" {
