@@ -35,13 +35,17 @@ func TestChannelManagedFromPrivateChat(t *testing.T) {
 	answer := h.press(aliceChat, alice, kb[0].ID, toggleTopicPrefix+"storms")
 	tr.pressed("Alice", toggleTopicPrefix+"storms", answer, messageByID(t, h, alice.ID, kb[0].ID))
 	say(alice, "/list")
+	un := say(alice, "/unfollow")
+	data := un[0].ReplyMarkup.InlineKeyboard[1][0].CallbackData // Storms
+	answer = h.press(aliceChat, alice, un[0].ID, data)
+	tr.pressed("Alice", data, answer, messageByID(t, h, alice.ID, un[0].ID))
 	say(alice, "/channel")
 	say(alice, "/channel off")
 	say(alice, "/list")
 	golden(t, "conversation_channel.txt", tr.b.String())
 
-	if subs, err := h.store.Subscriptions(h.ctx, harbourChannel.ID); err != nil || len(subs) != 2 {
-		t.Fatalf("the channel follows %d things (err %v), want 2", len(subs), err)
+	if subs, err := h.store.Subscriptions(h.ctx, harbourChannel.ID); err != nil || len(subs) != 1 {
+		t.Fatalf("the channel follows %d things (err %v), want 1 (ferry; Storms was unfollowed)", len(subs), err)
 	}
 	if subs, err := h.store.Subscriptions(h.ctx, alice.ID); err != nil || len(subs) != 0 {
 		t.Fatalf("alice's own chat follows %d things (err %v), want none", len(subs), err)
@@ -68,5 +72,22 @@ func TestChannelAdminRevoked(t *testing.T) {
 	got := h.reply(aliceChat, alice, "/follow ferry").Text
 	if !strings.Contains(got, "Only this chat's administrators") {
 		t.Fatalf("a former admin changed the channel: %s", got)
+	}
+}
+
+// TestChannelPostCommands checks that commands posted in the channel itself work: only its
+// administrators can post there.
+func TestChannelPostCommands(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	h.start()
+	h.api.SetMemberStatus(harbourChannel.ID, h.api.Bot().ID, models.ChatMemberTypeAdministrator)
+	before := len(h.api.Messages(harbourChannel.ID))
+	h.waitHandled(h.api.ChannelPost(harbourChannel, "/follow harbour"))
+	msgs := h.api.Messages(harbourChannel.ID)[before:]
+	if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Text, "✅ Following <b>harbour</b>") {
+		t.Fatalf("a channel post /follow was answered with %+v", msgs)
+	}
+	if subs, err := h.store.Subscriptions(h.ctx, harbourChannel.ID); err != nil || len(subs) != 1 {
+		t.Fatalf("the channel follows %d things (err %v), want 1", len(subs), err)
 	}
 }
