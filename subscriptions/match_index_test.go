@@ -1,6 +1,7 @@
 package subscriptions
 
 import (
+	"cmp"
 	"io"
 	"log/slog"
 	"slices"
@@ -118,5 +119,18 @@ func FuzzMatcher(f *testing.F) {
 		if got := m.Match(d); !slices.Equal(got, want) {
 			t.Fatalf("queries %q %q %q on %q: Match = %v, want %v", q1, q2, q3, text, got, want)
 		}
+	})
+}
+
+// sortHits orders hits as Matcher.Match does.
+func sortHits(hits []Hit) {
+	slices.SortFunc(hits, func(a, b Hit) int {
+		switch {
+		case a.ChatID != b.ChatID:
+			return cmp.Compare(a.ChatID, b.ChatID)
+		case a.ThreadID != b.ThreadID:
+			return cmp.Compare(a.ThreadID, b.ThreadID)
+		}
+		return cmp.Compare(a.SubscriptionID, b.SubscriptionID)
 	})
 }

@@ -86,18 +86,6 @@ func (m *Matcher) hits(positions []uint32) []Hit {
 	return hits
 }
 
-func sortHits(hits []Hit) {
-	slices.SortFunc(hits, func(a, b Hit) int {
-		switch {
-		case a.ChatID != b.ChatID:
-			return cmp.Compare(a.ChatID, b.ChatID)
-		case a.ThreadID != b.ThreadID:
-			return cmp.Compare(a.ThreadID, b.ThreadID)
-		}
-		return cmp.Compare(a.SubscriptionID, b.SubscriptionID)
-	})
-}
-
 // buildMatcher compiles the subscriptions. Subscriptions to a topic not in the catalog, or
 // whose query does not parse, are skipped and logged. Each distinct query text is parsed
 // once; the parsing, most of the work, is spread over GOMAXPROCS goroutines, which return
