@@ -122,9 +122,41 @@ func (b *matchIndexBuilder) id(term string) uint32 {
 		return id
 	}
 	id := uint32(len(b.ix.words))
+	term = strings.Clone(term) // not a piece of a larger string kept alive
 	b.ix.ids[term] = id
-	b.ix.words = append(b.ix.words, strings.Clone(term))
+	b.ix.words = append(b.ix.words, term)
 	return id
+}
+
+// addFrom copies unit u of another index as the next unit, and returns its number: a query
+// compiled once is not parsed again when the index is rebuilt.
+func (b *matchIndexBuilder) addFrom(src *matchIndex, u uint32) uint32 {
+	unit := uint32(len(b.ix.roots))
+	slot := len(b.ix.nodes)
+	b.ix.nodes = append(b.ix.nodes, matchNode{})
+	b.copyNode(src, src.roots[u], slot)
+	b.ix.roots = append(b.ix.roots, uint32(slot))
+	return unit
+}
+
+// copyNode copies node i of src, and what is under it, into nodes[slot].
+func (b *matchIndexBuilder) copyNode(src *matchIndex, i uint32, slot int) {
+	n := src.nodes[i]
+	if n.op == opLeaf {
+		first := uint32(len(b.ix.terms))
+		for _, t := range src.terms[n.first : n.first+uint32(n.n)] {
+			b.ix.terms = append(b.ix.terms, b.id(src.words[t]))
+		}
+		n.first = first
+		b.ix.nodes[slot] = n
+		return
+	}
+	first := len(b.ix.nodes)
+	b.ix.nodes = append(b.ix.nodes, make([]matchNode, n.n)...)
+	b.ix.nodes[slot] = matchNode{op: n.op, n: n.n, first: uint32(first)}
+	for k := range int(n.n) {
+		b.copyNode(src, n.first+uint32(k), first+k)
+	}
 }
 
 // build chooses the terms each unit is indexed under and returns the index; the builder is
