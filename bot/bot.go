@@ -40,8 +40,18 @@ type Options struct {
 	DigestTick string
 	// PollTimeout is getUpdates' long-polling timeout; 50s when zero.
 	PollTimeout time.Duration
-	// Rate caps messages per second over all chats; 25 when zero.
+	// Rate caps messages per second over all chats: 25 when zero, no cap when negative.
 	Rate float64
+	// PaidBroadcast sends alerts with allow_paid_broadcast, for which Telegram accepts up to
+	// 1000 messages a second (and charges Stars).
+	PaidBroadcast bool
+	// PrivateInterval is the least time between two alerts to one private chat (1s when zero),
+	// GroupInterval to one group or channel (3.1s when zero: 20 a minute with a margin for
+	// jitter); no limit when negative.
+	PrivateInterval, GroupInterval time.Duration
+	// Senders bounds the messages in flight at once (8 when zero): a crash duplicates at most
+	// this many.
+	Senders int
 }
 
 // Bot is a running livealert bot.
@@ -110,7 +120,16 @@ func newBot(opts Options) (*Bot, error) {
 		opts.PollTimeout = 50 * time.Second
 	}
 	if opts.Rate == 0 {
-		opts.Rate = 25
+		opts.Rate = defaultRate
+	}
+	if opts.PrivateInterval == 0 {
+		opts.PrivateInterval = defaultPrivateInterval
+	}
+	if opts.GroupInterval == 0 {
+		opts.GroupInterval = defaultGroupInterval
+	}
+	if opts.Senders <= 0 {
+		opts.Senders = DefaultSenders
 	}
 	if opts.DigestTick == "" {
 		opts.DigestTick = "* * * * *"
@@ -142,7 +161,7 @@ func newBot(opts Options) (*Bot, error) {
 	tg, err := tgbot.New(opts.Token,
 		tgbot.WithServerURL(strings.TrimRight(opts.APIURL, "/")),
 		tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second}),
+		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport(opts)}),
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithInitialOffset(offset),
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{
@@ -207,7 +226,7 @@ func (b *Bot) redact(err error) string {
 
 // ingest is the watcher's handler: it records a poll's entries and queues their alerts.
 func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.Entry) error {
-	res, err := b.store.Ingest(ctx, src.Name, entries)
+	res, err := b.store.IngestWith(ctx, src.Name, entries, subscriptions.IngestOptions{AlertOnEdit: src.AlertOnEdit})
 	if err != nil {
 		return err
 	}
@@ -218,4 +237,12 @@ func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.
 		b.sender.wake()
 	}
 	return nil
+}
+
+// transport keeps a connection open per sender, and one for long polling, so that sends do
+// not open a connection each.
+func transport(opts Options) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = opts.Senders + 2
+	return t
 }

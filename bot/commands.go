@@ -148,12 +148,24 @@ func (b *Bot) runCommand(ctx context.Context, in incoming, cmd command) (reply, 
 		return reply{text: listText(chat, subs, b.store.Catalog())}, err
 	case "digest":
 		return b.digestCommand(ctx, in, chat, cmd.args)
+	case "stats":
+		return b.statsCommand(ctx, in)
+	case "sources":
+		return b.sourcesCommand(ctx, in)
 	case "latest":
 		return b.latest(ctx, in, cmd.args)
 	case "search":
 		return b.search(ctx, in, cmd.args)
 	case "channel":
 		return b.channel(ctx, in, cmd.args)
+	case "timezone", "tz":
+		return b.timezoneCommand(ctx, in, chat, cmd.args)
+	case "mode":
+		return b.modeCommand(ctx, in, cmd.args)
+	case "quiet":
+		return b.quietCommand(ctx, in, chat, cmd.args)
+	case "mute":
+		return b.muteCommand(ctx, in, chat, cmd.args)
 	}
 	if in.chat.Type == string(models.ChatTypePrivate) {
 		return reply{text: unknownCommandText(cmd.name)}, nil
@@ -283,6 +295,8 @@ func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 		answer, err = b.topicsPage(ctx, in, m, arg)
 	case searchPagePrefix:
 		answer, err = b.searchPage(ctx, in, m, arg)
+	case alertMutePrefix, alertDigestPrefix, alertUnfollowPrefix, alertUnmutePrefix, alertBothPrefix:
+		answer, err = b.alertButton(ctx, in, m, prefix, arg)
 	default:
 		answer = "This button no longer works; send the command again."
 	}

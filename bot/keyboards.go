@@ -109,7 +109,8 @@ func unfollowKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subsc
 
 // parseCallback splits callback data into its prefix and argument.
 func parseCallback(data string) (prefix, arg string) {
-	for _, p := range []string{topicsPagePrefix, searchPagePrefix, toggleTopicPrefix, unfollowPrefix} {
+	for _, p := range []string{topicsPagePrefix, searchPagePrefix, toggleTopicPrefix, unfollowPrefix,
+		alertMutePrefix, alertDigestPrefix, alertUnfollowPrefix, alertUnmutePrefix, alertBothPrefix} {
 		if rest, ok := strings.CutPrefix(data, p); ok {
 			return p, rest
 		}

@@ -12,15 +12,15 @@ import (
 	"livealert/subscriptions"
 )
 
-// Telegram's limit on a message's text, in UTF-16 code units after entity parsing. Rendered
-// messages are measured on their HTML source, which is never shorter than what Telegram
-// counts, so staying under the limit there is staying under it for Telegram.
+// Telegram's limit on a message's text, in UTF-16 code units after entity parsing (see
+// telegramLength).
 const maxMessageLength = 4096
 
 // Budgets, in characters, for text taken from sources.
 const (
-	maxTitleRunes     = 300
-	maxParagraphRunes = 700
+	maxTitleRunes = 300
+	// maxBodyLength is an alert's budget for the entry's body, in UTF-16 code units.
+	maxBodyLength = 700
 )
 
 // esc escapes text for Telegram's HTML parse mode.
@@ -80,9 +80,13 @@ func clock(t, now time.Time, loc *time.Location) string {
 }
 
 // renderAlert renders the instant alert of one entry: what matched, the source, the time in
-// the chat's zone, the bold title, the first paragraph and the link.
-func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time) string {
+// the chat's zone, the bold title, the body up to a budget with the words that matched (terms,
+// normalised) underlined, and the link.
+func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time, terms map[string]bool) string {
 	e := d.Entry
+	if src.Name == "" {
+		src.Name = e.Source // a source no longer configured is still named
+	}
 	var b strings.Builder
 	b.WriteString("🔔 ")
 	for i, l := range d.Labels {
@@ -96,8 +100,8 @@ func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time) string
 		b.WriteString("📌 ")
 	}
 	b.WriteString("<b>" + esc(truncate(e.Title, maxTitleRunes)) + "</b>")
-	if p := e.FirstParagraph(); p != "" {
-		b.WriteString("\n\n" + esc(truncate(p, maxParagraphRunes)))
+	if body := fitParagraphs(e.Body, maxBodyLength); body != "" {
+		b.WriteString("\n\n" + highlight(body, terms))
 	}
 	if link := entryLink(e, src); link != "" {
 		fmt.Fprintf(&b, "\n\n<a href=\"%s\">Read on %s</a>", esc(link), esc(src.Name))
@@ -149,18 +153,19 @@ func renderDigest(items []subscriptions.DigestItem, scheduled time.Time, loc *ti
 	}
 	groups := groupDigest(items)
 	day := scheduled.In(loc).Format("Mon 2 Jan 2006")
-	header := fmt.Sprintf("📰 <b>Daily digest</b> · %s\n%s in %s", esc(day), plural(len(items), "new entry", "new entries"), plural(len(groups), "topic", "topics"))
+	header := fmt.Sprintf("📰 <b>Daily digest</b> · %s\n%s in %s · times in %s", esc(day),
+		plural(len(items), "new entry", "new entries"), plural(len(groups), "topic", "topics"), esc(loc.String()))
 	cont := fmt.Sprintf("📰 <b>Daily digest</b> · %s (continued)", esc(day))
 
 	var msgs []string
 	var b strings.Builder
 	b.WriteString(header)
-	size := textLength(header)
+	size := telegramLength(header)
 	for _, g := range groups {
 		heading := fmt.Sprintf("\n\n<b>%s</b> · %d", esc(truncate(g.label, 60)), len(g.items))
 		for i, it := range g.items {
 			e := it.Entry
-			title := esc(truncate(e.Title, maxTitleRunes))
+			title := esc(truncate(strings.Join(strings.Fields(e.Title), " "), maxTitleRunes)) // one line
 			if link := entryLink(e, sources[e.Source]); link != "" {
 				title = fmt.Sprintf("<a href=\"%s\">%s</a>", esc(link), title)
 			}
@@ -168,17 +173,17 @@ func renderDigest(items []subscriptions.DigestItem, scheduled time.Time, loc *ti
 			if i == 0 {
 				line = heading + line
 			}
-			if size+textLength(line) > maxMessageLength {
+			if size+telegramLength(line) > maxMessageLength {
 				msgs = append(msgs, b.String())
 				b.Reset()
 				b.WriteString(cont)
-				size = textLength(cont)
+				size = telegramLength(cont)
 				if i > 0 {
 					line = heading + line // the topic's heading again atop the new message
 				}
 			}
 			b.WriteString(line)
-			size += textLength(line)
+			size += telegramLength(line)
 		}
 	}
 	return append(msgs, b.String())

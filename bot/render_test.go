@@ -39,16 +39,18 @@ func TestRenderAlert(t *testing.T) {
 	kyiv, _ := time.LoadLocation("Europe/Kyiv")
 	long := strings.Repeat("The storm surge topped the sea wall again and again. ", 40)
 	tests := []struct {
-		name string
-		d    subscriptions.Delivery
-		src  sourceView
+		name  string
+		d     subscriptions.Delivery
+		src   sourceView
+		terms []string // normalised, as matchedTerms returns them
 	}{
 		{
 			name: "alert_basic",
 			d: subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: time.UTC, Labels: []string{"Storms"},
 				Entry: storedEntry("a", "Storm surge floods the harbour road", time.Date(2024, 5, 14, 15, 42, 0, 0, time.UTC),
-					"Water reached the first floor of the ferry terminal.", "Second paragraph is not shown.")},
-			src: wire,
+					"Water reached the first floor of the ferry terminal.", "The second paragraph fits the budget too.")},
+			src:   wire,
+			terms: []string{"storm", "surge", "ferry"},
 		},
 		{
 			name: "alert_escaping",
@@ -66,12 +68,13 @@ func TestRenderAlert(t *testing.T) {
 			name: "alert_pinned_long_yesterday_in_kyiv",
 			d: subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: kyiv, Labels: []string{"Storms", "\"sea wall\""},
 				Entry: func() subscriptions.StoredEntry {
-					e := storedEntry("c", "Pinned: what we know so far", time.Date(2024, 5, 13, 20, 30, 0, 0, time.UTC), long)
+					e := storedEntry("c", "Pinned: what we know so far", time.Date(2024, 5, 13, 20, 30, 0, 0, time.UTC), long, "Not shown: over the budget.")
 					e.Pinned = true
 					return e
 				}(),
 			},
-			src: wire,
+			src:   wire,
+			terms: []string{"sea", "wall"},
 		},
 		{
 			name: "alert_no_link_no_body",
@@ -83,13 +86,18 @@ func TestRenderAlert(t *testing.T) {
 			name: "alert_emoji_rtl",
 			d: subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: time.UTC, Labels: []string{"عاصفة"},
 				Entry: storedEntry("e", "🌊 عاصفة تضرب الميناء — storm hits the port 🇹🇷", time.Date(2024, 5, 14, 15, 0, 0, 0, time.UTC),
-					"שלום & مرحبا <3 👨‍👩‍👧")},
-			src: wire,
+					"שלום & مرحبا <3 👨‍👩‍👧 عاصفة")},
+			src:   wire,
+			terms: []string{"عاصفة"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := renderAlert(tt.d, tt.src, renderNow)
+			terms := map[string]bool{}
+			for _, term := range tt.terms {
+				terms[term] = true
+			}
+			got := renderAlert(tt.d, tt.src, renderNow, terms)
 			checkTelegramHTML(t, got)
 			golden(t, tt.name+".html", got)
 		})

@@ -2,37 +2,50 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"math/rand/v2"
-	"strings"
+	"math"
+	"sync"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
-	"golang.org/x/time/rate"
+	"golang.org/x/sync/errgroup"
 
 	"livealert/subscriptions"
 )
 
-// sender drains the outbox: it sends due messages oldest first within the global rate, and
-// removes a message from the queue only once Telegram accepted it.
+// sender drains the outbox. A dispatcher walks the chats with due messages in turn
+// (round-robin by chat id), takes a slot of the chat's and of the global rate limiter, and
+// hands the chat to one of Options.Senders workers; a worker sends the chat's due alerts as
+// one message (as many as fit) and removes them from the queue only once Telegram accepted
+// it. A chat is handled by one worker at a time, so its messages keep their order. At most
+// Options.Senders messages are in flight: a crash duplicates no more than that.
 type sender struct {
-	b       *Bot
-	limiter *rate.Limiter
-	wakeup  chan struct{}
+	b      *Bot
+	limits *sendLimits
+	wakeup chan struct{} // messages were queued
+	freed  chan struct{} // a worker finished a chat
+
+	mu    sync.Mutex
+	busy  map[int64]bool // chats a worker holds
+	solo  map[int64]bool // chats whose next messages go one alert each (a batch was refused)
+	pause time.Time      // nothing is sent before; from Telegram's last 429
 }
 
 func newSender(b *Bot) *sender {
 	return &sender{
-		b:       b,
-		limiter: rate.NewLimiter(rate.Limit(b.opts.Rate), max(1, int(b.opts.Rate))),
-		wakeup:  make(chan struct{}, 1),
+		b:      b,
+		limits: newSendLimits(b.opts),
+		wakeup: make(chan struct{}, 1),
+		freed:  make(chan struct{}, 1),
+		busy:   map[int64]bool{},
+		solo:   map[int64]bool{},
 	}
 }
 
 // wake tells the sender that messages were queued.
-func (s *sender) wake() {
+func (s *sender) wake() { signal(s.wakeup) }
+
+func signal(c chan struct{}) {
 	select {
-	case s.wakeup <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
 }
@@ -41,41 +54,100 @@ func (s *sender) wake() {
 // that jumps (or a row queued by another process) is noticed.
 const maxIdle = 2 * time.Second
 
+// dueChatsPage is how many chats the dispatcher reads from the store at once.
+const dueChatsPage = 256
+
+// run sends until ctx ends. It returns nil then, or the first store error.
 func (s *sender) run(ctx context.Context) error {
-	for {
-		batch, err := s.b.store.DueDeliveries(ctx, 100)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
+	if until, err := s.b.store.SendPause(ctx); err != nil {
+		s.b.log.Error("read send pause failed", "error", err)
+	} else if until.After(time.Now()) {
+		s.b.log.Info("honouring telegram rate limit pause from before the restart", "until", until)
+		s.setPause(until)
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	jobs := make(chan subscriptions.DueChat)
+	for range s.b.opts.Senders {
+		g.Go(func() error {
+			for c := range jobs {
+				err := s.deliverChat(ctx, c)
+				s.release(c.ID)
+				if err != nil && ctx.Err() == nil {
+					return err
+				}
 			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(jobs)
+		err := s.dispatch(ctx, jobs)
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	})
+	return g.Wait()
+}
+
+// dispatch hands chats with due messages to the workers, in rounds over the chat ids.
+func (s *sender) dispatch(ctx context.Context, jobs chan<- subscriptions.DueChat) error {
+	cursor := int64(math.MinInt64)
+	dispatched := 0    // in this round
+	soonest := maxIdle // until a chat held back by its limiter may send
+	for {
+		if err := s.waitPause(ctx); err != nil {
 			return err
 		}
-		if len(batch) == 0 {
-			if err := s.idle(ctx); err != nil {
-				return nil
-			}
-			continue
+		page, err := s.b.store.DueChats(ctx, cursor, dueChatsPage)
+		if err != nil {
+			return err
 		}
-		for _, d := range batch {
-			requery, err := s.deliver(ctx, d)
-			if ctx.Err() != nil {
-				return nil
+		for _, c := range page {
+			cursor = c.ID
+			if s.isBusy(c.ID) {
+				continue
 			}
-			if err != nil {
+			if wait := s.limits.reserveChat(c, time.Now()); wait > 0 {
+				soonest = min(soonest, wait)
+				continue
+			}
+			if err := s.limits.global.Wait(ctx); err != nil {
 				return err
 			}
-			if requery {
-				break
+			if err := s.waitPause(ctx); err != nil {
+				return err
+			}
+			s.hold(c.ID)
+			select {
+			case jobs <- c:
+			case <-ctx.Done():
+				s.release(c.ID)
+				return ctx.Err()
+			}
+			dispatched++
+		}
+		if len(page) == dueChatsPage {
+			continue // the round goes on
+		}
+		cursor = math.MinInt64
+		if dispatched == 0 {
+			if err := s.idle(ctx, soonest); err != nil {
+				return err
 			}
 		}
+		dispatched, soonest = 0, maxIdle
 	}
 }
 
-// idle waits until the next queued message is due, a wake-up, or maxIdle.
-func (s *sender) idle(ctx context.Context) error {
-	wait := maxIdle
+// idle waits until the next queued message is due, a chat's limiter frees (after soonest),
+// messages are queued, a worker finishes a chat, or maxIdle.
+func (s *sender) idle(ctx context.Context, soonest time.Duration) error {
+	wait := min(soonest, maxIdle)
 	if next, ok, err := s.b.store.NextDue(ctx); err == nil && ok {
-		wait = min(wait, max(0, next.Sub(s.b.opts.Now())))
+		if d := next.Sub(s.b.opts.Now()); d > 0 {
+			wait = min(wait, d)
+		}
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
@@ -83,66 +155,55 @@ func (s *sender) idle(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-s.wakeup:
+	case <-s.freed:
 	case <-t.C:
 	}
 	return nil
 }
 
-// deliver sends one message and records the outcome. It reports requery when the batch it
-// came from is stale (the chat moved) and returns an error only when the store failed.
-func (s *sender) deliver(ctx context.Context, d subscriptions.Delivery) (requery bool, err error) {
-	b := s.b
-	text := d.Text
-	if d.Kind == subscriptions.KindAlert {
-		text = renderAlert(d, b.sources[d.Entry.Source], b.opts.Now())
-	}
-	if err := s.limiter.Wait(ctx); err != nil {
-		return false, nil
-	}
-	// A send under way is finished, not abandoned, when ctx ends: Telegram may already have
-	// accepted it, and only its answer lets the row leave the queue.
-	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	_, sendErr := b.tg.SendMessage(sendCtx, sendParams(d.ChatID, d.ThreadID, text, nil))
-	cancel()
-	if sendErr == nil {
-		return false, b.store.Delivered(context.WithoutCancel(ctx), d.ID)
-	}
-	if ctx.Err() != nil {
-		return false, nil
-	}
-	log := b.log.With("chat_id", d.ChatID, "outbox_id", d.ID, "kind", d.Kind)
-	var tooMany *tgbot.TooManyRequestsError
-	var migrate *tgbot.MigrateError
-	switch {
-	case errors.As(sendErr, &tooMany):
-		pause := time.Duration(max(1, tooMany.RetryAfter)) * time.Second
-		log.Warn("telegram rate limit, pausing", "retry_after", pause)
-		select {
-		case <-ctx.Done():
-		case <-time.After(pause):
-		}
-		return true, nil
-	case errors.As(sendErr, &migrate):
-		log.Info("chat migrated", "new_chat_id", migrate.MigrateToChatID)
-		return true, b.store.MigrateChat(ctx, d.ChatID, int64(migrate.MigrateToChatID))
-	case errors.Is(sendErr, tgbot.ErrorForbidden):
-		dropped, err := b.store.DeactivateChat(ctx, d.ChatID)
-		log.Info("chat refused messages, deactivated", "dropped", dropped, "error", b.redact(sendErr))
-		return true, err
-	case errors.Is(sendErr, tgbot.ErrorBadRequest):
-		log.Error("telegram refused message", "error", b.redact(sendErr))
-		return false, b.store.DeadLetter(ctx, d.ID, strings.TrimSpace(b.redact(sendErr)))
-	default:
-		delay := retryDelay(d.Attempts)
-		log.Warn("send failed, will retry", "error", b.redact(sendErr), "retry_in", delay)
-		return false, b.store.Postpone(ctx, d.ID, b.opts.Now().Add(delay), b.redact(sendErr))
+func (s *sender) isBusy(chatID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.busy[chatID]
+}
+
+func (s *sender) hold(chatID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busy[chatID] = true
+}
+
+func (s *sender) release(chatID int64) {
+	s.mu.Lock()
+	delete(s.busy, chatID)
+	s.mu.Unlock()
+	signal(s.freed)
+}
+
+// setPause makes every send wait until until (never shortening a pause).
+func (s *sender) setPause(until time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if until.After(s.pause) {
+		s.pause = until
 	}
 }
 
-// retryDelay is the wait before the next attempt after attempts failures: exponential from
-// 2s, capped at 10 minutes, with ±20% jitter.
-func retryDelay(attempts int) time.Duration {
-	d := 2 * time.Second << min(attempts, 9)
-	d = min(d, 10*time.Minute)
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+// waitPause returns once no 429 pause is in force, or ctx's error.
+func (s *sender) waitPause(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		wait := time.Until(s.pause)
+		s.mu.Unlock()
+		if wait <= 0 {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }

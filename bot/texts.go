@@ -21,6 +21,10 @@ func commandMenu() []models.BotCommand {
 		{Command: "latest", Description: "The newest entries that match"},
 		{Command: "search", Description: "Search what was published"},
 		{Command: "digest", Description: "Daily digest time, or off"},
+		{Command: "timezone", Description: "This chat's time zone"},
+		{Command: "mode", Description: "Alerts, digest or both"},
+		{Command: "quiet", Description: "Quiet hours"},
+		{Command: "mute", Description: "Mute alerts for a while"},
 		{Command: "help", Description: "How livealert works"},
 		{Command: "stop", Description: "Forget this chat"},
 	}
@@ -51,6 +55,10 @@ func helpText() string {
 		"/search <i>words</i> — search everything I have stored, newest first\n" +
 		"/channel <i>@name</i> — manage a channel's alerts from this private chat\n" +
 		"/digest <i>HH:MM</i> or <code>/digest off</code> — when the daily digest comes\n" +
+		"/timezone <i>zone or city</i> — this chat's time zone\n" +
+		"/mode <i>instant|digest|both</i> — alerts, the digest, or both\n" +
+		"/quiet <i>23:00-07:00</i> or <code>/quiet off</code> — hold alerts at night\n" +
+		"/mute <i>2h|1d|off</i> — pause alerts for a while\n" +
 		"/stop — forget this chat and everything it follows\n\n" +
 		"Matching ignores case and accents and knows plurals: <i>drone</i> also finds " +
 		"<i>drones</i>, <i>Turkiye</i> finds <i>Türkiye</i>."

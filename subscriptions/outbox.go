@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -29,43 +28,17 @@ type Delivery struct {
 	// Text is set for digests: the message as rendered when it was queued.
 	Text     string
 	Attempts int
+	// FailingSince is when the current run of failed attempts began; zero when none failed.
+	FailingSince time.Time
 }
 
 // DueDeliveries returns up to limit queued messages that are due, oldest first.
 func (s *Store) DueDeliveries(ctx context.Context, limit int) ([]Delivery, error) {
-	rows, err := s.reader.QueryContext(ctx, `
-		SELECT o.id, o.chat_id, c.type, o.thread_id, c.time_zone, o.kind, o.labels, o.text, o.attempts,
-			`+entryColumns+`
-		FROM outbox o
-		JOIN chats c ON c.id = o.chat_id
-		LEFT JOIN entries e ON e.id = o.entry_id
-		WHERE o.due_at <= ? AND c.active = 1
-		ORDER BY o.due_at, o.id
-		LIMIT ?`, unix(s.now()), limit)
+	ds, err := s.deliveries(ctx, `o.due_at <= ? AND c.active = 1`, limit, unix(s.now()))
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions: due deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		var d Delivery
-		var zone, labels string
-		entryDest, fillEntry := entryFields(&d.Entry)
-		dest := append([]any{&d.ID, &d.ChatID, &d.ChatType, &d.ThreadID, &zone, &d.Kind, &labels, &d.Text, &d.Attempts}, entryDest...)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("subscriptions: due deliveries: %w", err)
-		}
-		fillEntry()
-		d.TimeZone = s.location(zone)
-		if labels != "" {
-			d.Labels = strings.Split(labels, "\n")
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("subscriptions: due deliveries: %w", err)
-	}
-	return out, nil
+	return ds, nil
 }
 
 // NextDue returns when the earliest queued message of an active chat is due, and false when

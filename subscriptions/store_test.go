@@ -35,7 +35,7 @@ var testTopics = []Topic{
 }
 
 // openTestStore opens a store on a fresh file with testTopics and a clock at 2024-03-01 10:00 UTC.
-func openTestStore(t *testing.T) (*Store, *testClock) {
+func openTestStore(t testing.TB) (*Store, *testClock) {
 	t.Helper()
 	clock := &testClock{t: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s, err := Open(context.Background(), Options{
@@ -58,7 +58,7 @@ func entry(id, title string, body ...string) sources.Entry {
 	}
 }
 
-func mustStart(t *testing.T, s *Store, id int64, typ string) Chat {
+func mustStart(t testing.TB, s *Store, id int64, typ string) Chat {
 	t.Helper()
 	c, _, err := s.StartChat(context.Background(), ChatInfo{ID: id, Type: typ, Title: "chat"})
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"livealert/sources"
 	"livealert/subscriptions"
 )
 
@@ -32,6 +31,10 @@ type TelegramConfig struct {
 	TokenFile string  `yaml:"token_file"`
 	APIURL    string  `yaml:"api_url"`
 	Admins    []int64 `yaml:"admins"`
+	// Rate is how many messages a second the bot sends over all chats: at most 30, Telegram's
+	// free limit, or 1000 with PaidBroadcast (allow_paid_broadcast, billed in Stars).
+	Rate          float64 `yaml:"rate"`
+	PaidBroadcast bool    `yaml:"paid_broadcast"`
 }
 
 // StorageConfig says where state lives.
@@ -45,6 +48,12 @@ type SourceConfig struct {
 	URL          string   `yaml:"url"`
 	Format       string   `yaml:"format"`
 	PollInterval Duration `yaml:"poll_interval"`
+	// How a page is read and followed: see config_sources.go.
+	Selectors          *SelectorsConfig `yaml:"selectors"`
+	Container          string           `yaml:"container"`
+	SplitLiveBlogItems bool             `yaml:"split_liveblog_items"`
+	AlertOnEdit        bool             `yaml:"alert_on_edit"`
+	Follow             string           `yaml:"follow"`
 }
 
 // TopicConfig is one catalog topic.
@@ -85,12 +94,15 @@ const (
 	defaultAPIURL       = "https://api.telegram.org"
 	defaultStoragePath  = "livealert.db"
 	defaultPollInterval = Duration(time.Minute)
+	defaultRate         = 25   // messages a second
+	maxFreeRate         = 30   // Telegram's limit without paid broadcasts
+	maxPaidRate         = 1000 // with allow_paid_broadcast
 )
 
 // defaultConfig returns the configuration an empty file means.
 func defaultConfig() Config {
 	return Config{
-		Telegram: TelegramConfig{APIURL: defaultAPIURL},
+		Telegram: TelegramConfig{APIURL: defaultAPIURL, Rate: defaultRate},
 		Storage:  StorageConfig{Path: defaultStoragePath},
 		Digest:   DigestConfig{Time: "08:00", TimeZone: "UTC"},
 		Log:      LogConfig{Level: "info", Format: "text"},
@@ -176,6 +188,14 @@ func (c *Config) Validate() []string {
 			p.add(fmt.Sprintf("telegram.admins[%d]", i), "%d is not a Telegram user id", id)
 		}
 	}
+	switch {
+	case c.Telegram.Rate <= 0:
+		p.add("telegram.rate", "must be positive (messages a second; default %d)", defaultRate)
+	case c.Telegram.PaidBroadcast && c.Telegram.Rate > maxPaidRate:
+		p.add("telegram.rate", "%g is over %d, Telegram's limit even with paid broadcasts", c.Telegram.Rate, maxPaidRate)
+	case !c.Telegram.PaidBroadcast && c.Telegram.Rate > maxFreeRate:
+		p.add("telegram.rate", "%g is over %d, Telegram's limit (up to %d with telegram.paid_broadcast: true, billed in Stars)", c.Telegram.Rate, maxFreeRate, maxPaidRate)
+	}
 	if c.Storage.Path == "" {
 		p.add("storage.path", "must not be empty")
 	}
@@ -198,11 +218,7 @@ func (c *Config) Validate() []string {
 		} else if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host == "" {
 			p.add(at+".url", "%q has no host", s.URL)
 		}
-		switch sources.Format(s.Format) {
-		case "", sources.FormatAuto, sources.FormatLiveBlog, sources.FormatFeed:
-		default:
-			p.add(at+".format", "%q is not one of auto, liveblog, feed", s.Format)
-		}
+		s.validateReading(at, &p)
 		if s.PollInterval < 0 {
 			p.add(at+".poll_interval", "must be positive")
 		}

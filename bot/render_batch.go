@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"time"
+
+	"livealert/subscriptions"
+)
+
+// alertSeparator goes between the alerts of one coalesced message.
+const alertSeparator = "\n\n➖➖➖\n\n"
+
+// renderAlerts renders alerts of one chat, oldest first, as one message: as many whole
+// alerts as fit in Telegram's limit, at least one. It returns the text and how many of ds it
+// holds; the rest wait for the next message.
+func renderAlerts(ds []subscriptions.Delivery, sources map[string]sourceView, catalog *subscriptions.Catalog, now time.Time) (string, int) {
+	var text string
+	size := 0
+	for i, d := range ds {
+		part := renderAlert(d, sources[d.Entry.Source], now, matchedTerms(catalog, d))
+		n := telegramLength(part)
+		if i == 0 {
+			text, size = part, n
+			continue
+		}
+		add := telegramLength(alertSeparator) + n
+		if size+add > maxMessageLength {
+			return text, i
+		}
+		text += alertSeparator + part
+		size += add
+	}
+	return text, len(ds)
+}
+
+// telegramLength is the length Telegram counts for a message in HTML parse mode: UTF-16
+// code units of its text after entity parsing.
+func telegramLength(src string) int { return textLength(plainText(src)) }

@@ -1,0 +1,196 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"livealert/subscriptions"
+)
+
+// maxBatch bounds how many due messages of one chat a worker reads at once; more than fit
+// in one Telegram message anyway.
+const maxBatch = 64
+
+// giveUpAfter is how long a message may keep failing with server or network errors before
+// it is dead-lettered.
+const giveUpAfter = 24 * time.Hour
+
+// sendTimeout bounds one sendMessage call.
+const sendTimeout = 30 * time.Second
+
+// outgoing is one Telegram message made of one or more queued messages of a chat.
+type outgoing struct {
+	chatID   int64
+	threadID int
+	kind     string
+	text     string
+	rows     []subscriptions.Delivery
+}
+
+func (o outgoing) ids() []int64 {
+	ids := make([]int64, len(o.rows))
+	for i, d := range o.rows {
+		ids[i] = d.ID
+	}
+	return ids
+}
+
+// deliverChat sends the next message of chat c: its oldest due digest part, or its oldest due
+// alerts of one forum topic together. It returns an error only when the store failed.
+func (s *sender) deliverChat(ctx context.Context, c subscriptions.DueChat) error {
+	ds, err := s.b.store.ChatDeliveries(ctx, c.ID, maxBatch)
+	if err != nil || len(ds) == 0 {
+		return err
+	}
+	return s.deliver(ctx, s.compose(c.ID, ds))
+}
+
+// compose makes the next message of a chat from its due rows, oldest first.
+func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
+	first := ds[0]
+	o := outgoing{chatID: first.ChatID, threadID: first.ThreadID, kind: first.Kind}
+	if first.Kind != subscriptions.KindAlert {
+		o.text, o.rows = first.Text, ds[:1]
+		return o
+	}
+	var alerts []subscriptions.Delivery
+	for _, d := range ds {
+		if d.Kind != subscriptions.KindAlert {
+			break // a digest part waits its turn, in order
+		}
+		if d.ThreadID == first.ThreadID {
+			alerts = append(alerts, d)
+		}
+	}
+	s.mu.Lock()
+	if len(alerts) <= 1 {
+		delete(s.solo, chatID)
+	} else if s.solo[chatID] {
+		alerts = alerts[:1]
+	}
+	s.mu.Unlock()
+	text, n := renderAlerts(alerts, s.b.sources, s.b.store.Catalog(), s.b.opts.Now())
+	o.text, o.rows = text, alerts[:n]
+	return o
+}
+
+// deliver sends o and records the outcome. It returns an error only when the store failed.
+func (s *sender) deliver(ctx context.Context, o outgoing) error {
+	b := s.b
+	// The buttons under alerts act on the subscription of the first alert's first label.
+	kb := b.alertKeyboard(ctx, o.rows[0])
+	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, kb, true)
+	if sendErr == nil {
+		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
+		// queue, or a graceful restart would send it again.
+		return b.store.DeliveredAll(context.WithoutCancel(ctx), o.ids())
+	}
+	if ctx.Err() != nil {
+		return nil // shutting down: the rows stay queued
+	}
+	log := b.log.With("chat_id", o.chatID, "kind", o.kind, "rows", len(o.rows))
+	var tooMany *tgbot.TooManyRequestsError
+	var migrate *tgbot.MigrateError
+	switch {
+	case errors.As(sendErr, &tooMany):
+		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
+		log.Warn("telegram rate limit, pausing all sends", "retry_after", tooMany.RetryAfter)
+		s.setPause(until)
+		return b.store.SetSendPause(ctx, until)
+	case errors.As(sendErr, &migrate):
+		log.Info("chat migrated, moving it", "new_chat_id", migrate.MigrateToChatID)
+		defer s.wake() // the rows are due under the new id
+		return b.store.MigrateChat(ctx, o.chatID, int64(migrate.MigrateToChatID))
+	case errors.Is(sendErr, tgbot.ErrorForbidden):
+		dropped, err := b.store.DeactivateChat(ctx, o.chatID)
+		log.Info("chat refused messages, deactivated", "dropped", dropped, "error", b.redact(sendErr))
+		return err
+	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
+		log.Error("telegram could not parse a rendered message, sending it as plain text",
+			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
+		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), kb, false)
+		if plainErr == nil {
+			return b.store.DeliveredAll(ctx, o.ids())
+		}
+		return s.failed(ctx, log, o, plainErr)
+	}
+	return s.failed(ctx, log, o, sendErr)
+}
+
+// failed records a send that failed for a reason other than the rate limit, a migration or
+// a refusal: a bad request is dead-lettered (a refused batch is first retried one alert at a
+// time), anything else is retried with backoff for up to giveUpAfter.
+func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendErr error) error {
+	b := s.b
+	reason := strings.TrimSpace(b.redact(sendErr))
+	if errors.Is(sendErr, tgbot.ErrorBadRequest) {
+		if len(o.rows) > 1 {
+			log.Warn("telegram refused a batch of alerts, retrying them one by one", "error", reason)
+			s.mu.Lock()
+			s.solo[o.chatID] = true
+			s.mu.Unlock()
+			return nil
+		}
+		log.Error("telegram refused message, dead-lettered", "error", reason)
+		return b.store.DeadLetterAll(ctx, o.ids(), reason)
+	}
+	now := b.opts.Now()
+	first := o.rows[0]
+	if !first.FailingSince.IsZero() && now.Sub(first.FailingSince) >= giveUpAfter {
+		log.Error("send kept failing, dead-lettered", "error", reason, "failing_since", first.FailingSince)
+		return b.store.DeadLetterAll(ctx, o.ids(), "gave up after "+giveUpAfter.String()+": "+reason)
+	}
+	delay := retryDelay(first.Attempts)
+	log.Warn("send failed, will retry", "error", reason, "retry_in", delay)
+	return b.store.PostponeAll(ctx, o.ids(), now.Add(delay), reason)
+}
+
+// send makes one sendMessage call, in HTML parse mode or as plain text.
+func (s *sender) send(ctx context.Context, chatID int64, threadID int, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
+	p := sendParams(chatID, threadID, text, kb)
+	if !asHTML {
+		p.ParseMode = ""
+	}
+	p.AllowPaidBroadcast = s.b.opts.PaidBroadcast
+	// A send under way is finished, not abandoned, when ctx ends: Telegram may already have
+	// accepted it, and only its answer lets the rows leave the queue.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
+	_, err := s.b.tg.SendMessage(ctx, p)
+	return err
+}
+
+// cantParse reports whether Telegram refused a message's markup.
+func cantParse(err error) bool {
+	return strings.Contains(strings.ToLower(err.Error()), "can't parse entities")
+}
+
+// excerpt is the start of a message, for a log line.
+func excerpt(s string) string {
+	const n = 300
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func isRuneStart(c byte) bool { return c&0xC0 != 0x80 }
+
+// retryDelay is the wait before the next attempt after attempts failures: exponential from
+// 2s, capped at 10 minutes, with ±20% jitter.
+func retryDelay(attempts int) time.Duration {
+	d := 2 * time.Second << min(attempts, 9)
+	d = min(d, 10*time.Minute)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}

@@ -1,0 +1,98 @@
+package bot
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"livealert/subscriptions"
+)
+
+// Telegram's limits on sending, as the defaults of Options.
+const (
+	defaultRate            = 25                    // messages a second, all chats together
+	defaultPrivateInterval = time.Second           // one message a second to a private chat
+	defaultGroupInterval   = 3*time.Second + 100e6 // 20 a minute to a group, with a margin for jitter
+	telegramGlobalLimit    = 30                    // what Telegram allows without paid broadcasts
+	idleLimiterSweep       = 10_000                // chat limiters kept before idle ones are dropped
+)
+
+// DefaultSenders is how many sends may be in flight at once unless Options.Senders says
+// otherwise: the most messages a crash can duplicate.
+const DefaultSenders = 8
+
+// sendLimits holds the sender's rate limiters: one over all chats and one per chat. The
+// per-chat limiters are created on first use and dropped when idle.
+type sendLimits struct {
+	global          *rate.Limiter
+	private, groups rate.Limit // per chat; rate.Inf when unlimited
+
+	mu    sync.Mutex
+	chats map[int64]*rate.Limiter
+}
+
+func newSendLimits(opts Options) *sendLimits {
+	l := &sendLimits{
+		global:  rate.NewLimiter(rate.Inf, 0),
+		private: interval(opts.PrivateInterval),
+		groups:  interval(opts.GroupInterval),
+		chats:   map[int64]*rate.Limiter{},
+	}
+	if opts.Rate > 0 {
+		l.global = rate.NewLimiter(rate.Limit(opts.Rate), globalBurst(opts.Rate))
+	}
+	return l
+}
+
+// interval is the rate of one message every d; rate.Inf for a negative d.
+func interval(d time.Duration) rate.Limit {
+	if d < 0 {
+		return rate.Inf
+	}
+	return rate.Every(d)
+}
+
+// globalBurst is how many messages may go at once over all chats at r a second: a little
+// slack so that a late send does not waste its slot, but never so much that a second holds
+// more than Telegram's 30.
+func globalBurst(r float64) int {
+	return max(1, min(int(r/10), int(telegramGlobalLimit-r)))
+}
+
+// reserveChat takes the chat's next slot if it is free now and returns 0; otherwise it takes
+// nothing and returns how long until the slot frees.
+func (l *sendLimits) reserveChat(c subscriptions.DueChat, now time.Time) time.Duration {
+	limit := l.groups
+	if c.Type == "private" {
+		limit = l.private
+	}
+	if limit == rate.Inf {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim := l.chats[c.ID]
+	if lim == nil {
+		if len(l.chats) >= idleLimiterSweep {
+			l.sweepLocked(now)
+		}
+		lim = rate.NewLimiter(limit, 1)
+		l.chats[c.ID] = lim
+	}
+	r := lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d
+	}
+	return 0
+}
+
+// sweepLocked drops the limiters of chats that could send at once anyway. l.mu is held.
+func (l *sendLimits) sweepLocked(now time.Time) {
+	for id, lim := range l.chats {
+		if lim.TokensAt(now) >= 1 {
+			delete(l.chats, id)
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package subscriptions
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+
+	"livealert/sources"
+)
+
+// seedFollowers adds n private chats, ids 1..n, each following the Drones topic, in one
+// transaction, and rebuilds the matcher.
+func seedFollowers(tb testing.TB, s *Store, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for id := 1; id <= n; id++ {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO chats (id, type, time_zone, created_at) VALUES (?, 'private', 'UTC', 1)`, id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (chat_id, topic, created_at) VALUES (?, 'drones', 1)`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.rebuildMatcher(ctx); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkOutboxEnqueue measures how fast Ingest queues the alerts of one entry that 10,000
+// chats follow: rows/s counts outbox rows (each with its match row) committed.
+func BenchmarkOutboxEnqueue(b *testing.B) {
+	const chats = 10_000
+	s, _ := openTestStore(b)
+	seedFollowers(b, s, chats)
+	if _, err := s.Ingest(context.Background(), "wire", nil); err != nil { // prime the source
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		res, err := s.Ingest(context.Background(), "wire", []sources.Entry{entry(fmt.Sprint(i), "Drone shot down")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Queued != chats {
+			b.Fatalf("%d queued, want %d", res.Queued, chats)
+		}
+	}
+	b.ReportMetric(float64(chats*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
