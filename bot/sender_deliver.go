@@ -41,14 +41,14 @@ func (o outgoing) ids() []int64 {
 	return ids
 }
 
-// deliverChat sends the next message of chat c: its oldest due digest part, or its oldest due
-// alerts of one forum topic together. It returns an error only when the store failed.
+// deliverChat sends the next message of chat c from its due queue (c.Due, read when no
+// worker held the chat): its oldest due digest part, or its oldest due alerts of one forum
+// topic together. It returns an error only when the store failed.
 func (s *sender) deliverChat(ctx context.Context, c subscriptions.DueChat) error {
-	ds, err := s.b.store.ChatDeliveries(ctx, c.ID, maxBatch)
-	if err != nil || len(ds) == 0 {
-		return err
+	if len(c.Due) == 0 {
+		return nil
 	}
-	return s.deliver(ctx, s.compose(c.ID, ds))
+	return s.deliver(ctx, s.compose(c.ID, c.Due))
 }
 
 // compose makes the next message of a chat from its due rows, oldest first.
@@ -85,7 +85,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	b := s.b
 	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, true)
 	if sendErr == nil {
-		return b.store.DeliveredAll(ctx, o.ids())
+		return s.acks.delivered(ctx, o.ids())
 	}
 	if ctx.Err() != nil {
 		return nil // shutting down: the rows stay queued
@@ -112,7 +112,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
 		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), false)
 		if plainErr == nil {
-			return b.store.DeliveredAll(ctx, o.ids())
+			return s.acks.delivered(ctx, o.ids())
 		}
 		return s.failed(ctx, log, o, plainErr)
 	}

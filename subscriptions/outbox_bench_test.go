@@ -54,3 +54,26 @@ func BenchmarkOutboxEnqueue(b *testing.B) {
 	}
 	b.ReportMetric(float64(chats*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkChatDeliveries measures reading one chat's due messages with 10,000 queued.
+func BenchmarkChatDeliveries(b *testing.B) {
+	const chats = 10_000
+	s, _ := openTestStore(b)
+	seedFollowers(b, s, chats)
+	ctx := context.Background()
+	if _, err := s.Ingest(ctx, "wire", nil); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Ingest(ctx, "wire", []sources.Entry{entry("1", "Drone shot down")}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		ds, err := s.ChatDeliveries(ctx, int64(i%chats+1), maxBatchForBench)
+		if err != nil || len(ds) != 1 {
+			b.Fatalf("%d deliveries (%v)", len(ds), err)
+		}
+	}
+}
+
+const maxBatchForBench = 64
