@@ -160,6 +160,26 @@ func (s *sender) send(ctx context.Context, chatID int64, threadID int, text stri
 	return err
 }
 
+// sendReply sends an answer to a command outside the queue: after any 429 pause, and once
+// more after the pause a 429 it gets starts.
+func (s *sender) sendReply(ctx context.Context, p *tgbot.SendMessageParams) error {
+	for attempt := 0; ; attempt++ {
+		if err := s.waitPause(ctx); err != nil {
+			return err
+		}
+		_, err := s.b.tg.SendMessage(ctx, p)
+		var tooMany *tgbot.TooManyRequestsError
+		if attempt > 0 || !errors.As(err, &tooMany) {
+			return err
+		}
+		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
+		s.setPause(until)
+		if err := s.b.store.SetSendPause(ctx, until); err != nil {
+			s.b.log.Error("store send pause failed", "error", err)
+		}
+	}
+}
+
 // cantParse reports whether Telegram refused a message's markup.
 func cantParse(err error) bool {
 	return strings.Contains(strings.ToLower(err.Error()), "can't parse entities")

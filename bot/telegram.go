@@ -23,11 +23,12 @@ func sendParams(chatID int64, threadID int, text string, kb *models.InlineKeyboa
 	return p
 }
 
-// send answers a command. A chat that has blocked the bot is marked inactive; other failures
-// are logged: the user can simply ask again.
+// send answers a command. It honours Telegram's rate-limit pause (and retries once after a
+// 429); a chat that has blocked the bot is marked inactive; other failures are logged: the
+// user can simply ask again.
 func (b *Bot) send(ctx context.Context, in incoming, r reply) {
-	_, err := b.tg.SendMessage(ctx, sendParams(in.chat.ID, in.threadID, r.text, r.keyboard))
-	if err == nil {
+	err := b.sender.sendReply(ctx, sendParams(in.chat.ID, in.threadID, r.text, r.keyboard))
+	if err == nil || ctx.Err() != nil {
 		return
 	}
 	b.log.Warn("reply failed", "chat_id", in.chat.ID, "error", b.redact(err))
