@@ -85,7 +85,9 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	b := s.b
 	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, true)
 	if sendErr == nil {
-		return s.acks.delivered(ctx, o.ids())
+		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
+		// queue, or a graceful restart would send it again.
+		return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
 	}
 	if ctx.Err() != nil {
 		return nil // shutting down: the rows stay queued
@@ -112,7 +114,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
 		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), false)
 		if plainErr == nil {
-			return s.acks.delivered(ctx, o.ids())
+			return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
 		}
 		return s.failed(ctx, log, o, plainErr)
 	}
@@ -154,7 +156,9 @@ func (s *sender) send(ctx context.Context, chatID int64, threadID int, text stri
 		p.ParseMode = ""
 	}
 	p.AllowPaidBroadcast = s.b.opts.PaidBroadcast
-	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	// A send under way is finished, not abandoned, when ctx ends: Telegram may already have
+	// accepted it, and only its answer lets the rows leave the queue.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
 	_, err := s.b.tg.SendMessage(ctx, p)
 	return err
