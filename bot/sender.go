@@ -12,10 +12,10 @@ import (
 )
 
 // sender drains the outbox. A dispatcher walks the chats with due messages in turn
-// (round-robin by chat id), takes a slot of the chat's and of the global rate limiter, and
-// hands the chat to one of Options.Senders workers; a worker sends the chat's due alerts as
-// one message (as many as fit) and removes them from the queue only once Telegram accepted
-// it. A chat is handled by one worker at a time, so its messages keep their order. At most
+// (round-robin by chat id), takes a slot of the chat's rate limiter, and hands the chat to one
+// of Options.Senders workers; a worker waits for a slot of the global rate limiter (and for
+// any 429 pause), sends the chat's due alerts as one message (as many as fit) and removes
+// them from the queue only once Telegram accepted it. A chat is handled by one worker at a time, so its messages keep their order. At most
 // Options.Senders messages are in flight: a crash duplicates no more than that.
 type sender struct {
 	b      *Bot
@@ -127,12 +127,6 @@ func (s *sender) dispatch(ctx context.Context, jobs chan<- subscriptions.DueChat
 			if wait := s.limits.reserveChat(c, time.Now()); wait > 0 {
 				soonest = min(soonest, wait)
 				continue
-			}
-			if err := s.limits.global.Wait(ctx); err != nil {
-				return err
-			}
-			if err := s.waitPause(ctx); err != nil {
-				return err
 			}
 			s.hold(c.ID)
 			select {

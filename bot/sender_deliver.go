@@ -149,8 +149,13 @@ func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 	return b.store.PostponeAll(ctx, o.ids(), now.Add(delay), reason)
 }
 
-// send makes one sendMessage call, in HTML parse mode or as plain text.
+// send makes one sendMessage call, in HTML parse mode or as plain text, once the global
+// limiter and any 429 pause allow: waiting right before the call keeps the sends on the wire
+// as evenly spaced as the limiter's slots.
 func (s *sender) send(ctx context.Context, chatID int64, threadID int, text string, asHTML bool) error {
+	if err := s.waitTurn(ctx); err != nil {
+		return err
+	}
 	p := sendParams(chatID, threadID, text, nil)
 	if !asHTML {
 		p.ParseMode = ""
@@ -164,11 +169,11 @@ func (s *sender) send(ctx context.Context, chatID int64, threadID int, text stri
 	return err
 }
 
-// sendReply sends an answer to a command outside the queue: after any 429 pause, and once
-// more after the pause a 429 it gets starts.
+// sendReply sends an answer to a command outside the queue but within the global limit: after
+// any 429 pause, and once more after the pause a 429 it gets starts.
 func (s *sender) sendReply(ctx context.Context, p *tgbot.SendMessageParams) error {
 	for attempt := 0; ; attempt++ {
-		if err := s.waitPause(ctx); err != nil {
+		if err := s.waitTurn(ctx); err != nil {
 			return err
 		}
 		_, err := s.b.tg.SendMessage(ctx, p)
@@ -182,6 +187,14 @@ func (s *sender) sendReply(ctx context.Context, p *tgbot.SendMessageParams) erro
 			s.b.log.Error("store send pause failed", "error", err)
 		}
 	}
+}
+
+// waitTurn returns when the global limiter grants a send and no 429 pause is in force.
+func (s *sender) waitTurn(ctx context.Context) error {
+	if err := s.limits.global.Wait(ctx); err != nil {
+		return err
+	}
+	return s.waitPause(ctx)
 }
 
 // cantParse reports whether Telegram refused a message's markup.

@@ -40,7 +40,9 @@ func newSendLimits(opts Options) *sendLimits {
 		chats:   map[int64]*rate.Limiter{},
 	}
 	if opts.Rate > 0 {
-		l.global = rate.NewLimiter(rate.Limit(opts.Rate), globalBurst(opts.Rate))
+		// A burst of 1: Telegram counts its 30 a second over any second, so slack here would
+		// be a 429 there. Workers queue for slots in advance, so none goes unused.
+		l.global = rate.NewLimiter(rate.Limit(opts.Rate), 1)
 	}
 	return l
 }
@@ -51,13 +53,6 @@ func interval(d time.Duration) rate.Limit {
 		return rate.Inf
 	}
 	return rate.Every(d)
-}
-
-// globalBurst is how many messages may go at once over all chats at r a second: a little
-// slack so that a late send does not waste its slot, but never so much that a second holds
-// more than Telegram's 30.
-func globalBurst(r float64) int {
-	return max(1, min(int(r/10), int(telegramGlobalLimit-r)))
 }
 
 // reserveChat takes the chat's next slot if it is free now and returns 0; otherwise it takes
