@@ -124,7 +124,7 @@ func (s *sender) dispatch(ctx context.Context, jobs chan<- subscriptions.DueChat
 			if !s.fresh(c.ID, readAt) {
 				continue // busy, or its queue changed since it was read: next round
 			}
-			if wait := s.limits.reserveChat(c, time.Now()); wait > 0 {
+			if wait := s.limits.chatWait(c, time.Now()); wait > 0 {
 				soonest = min(soonest, wait)
 				continue
 			}

@@ -26,6 +26,7 @@ const sendTimeout = 30 * time.Second
 
 // outgoing is one Telegram message made of one or more queued messages of a chat.
 type outgoing struct {
+	chat     subscriptions.DueChat // whose limiter the send takes
 	chatID   int64
 	threadID int
 	kind     string
@@ -48,7 +49,9 @@ func (s *sender) deliverChat(ctx context.Context, c subscriptions.DueChat) error
 	if len(c.Due) == 0 {
 		return nil
 	}
-	return s.deliver(ctx, s.compose(c.ID, c.Due))
+	o := s.compose(c.ID, c.Due)
+	o.chat = c
+	return s.deliver(ctx, o)
 }
 
 // compose makes the next message of a chat from its due rows, oldest first.
@@ -83,7 +86,7 @@ func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	b := s.b
-	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, true)
+	sendErr := s.send(ctx, o, o.text, true)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
 		// queue, or a graceful restart would send it again.
@@ -112,7 +115,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
 			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
-		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), false)
+		plainErr := s.send(ctx, o, plainText(o.text), false)
 		if plainErr == nil {
 			return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
 		}
@@ -149,14 +152,23 @@ func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 	return b.store.PostponeAll(ctx, o.ids(), now.Add(delay), reason)
 }
 
-// send makes one sendMessage call, in HTML parse mode or as plain text, once the global
-// limiter and any 429 pause allow: waiting right before the call keeps the sends on the wire
-// as evenly spaced as the limiter's slots.
-func (s *sender) send(ctx context.Context, chatID int64, threadID int, text string, asHTML bool) error {
+// send makes one sendMessage call for o, in HTML parse mode or as plain text, once the
+// global limiter, any 429 pause and the chat's limiter allow: taking the slots right before
+// the call keeps the sends on the wire as evenly spaced as the limiters' slots.
+func (s *sender) send(ctx context.Context, o outgoing, text string, asHTML bool) error {
 	if err := s.waitTurn(ctx); err != nil {
 		return err
 	}
-	p := sendParams(chatID, threadID, text, nil)
+	if wait := s.limits.takeChat(o.chat, time.Now()); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	p := sendParams(o.chatID, o.threadID, text, nil)
 	if !asHTML {
 		p.ParseMode = ""
 	}

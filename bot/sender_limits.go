@@ -55,15 +55,39 @@ func interval(d time.Duration) rate.Limit {
 	return rate.Every(d)
 }
 
-// reserveChat takes the chat's next slot if it is free now and returns 0; otherwise it takes
-// nothing and returns how long until the slot frees.
-func (l *sendLimits) reserveChat(c subscriptions.DueChat, now time.Time) time.Duration {
+// chatWait returns how long until the chat may be sent to: 0 when it may be now. It takes
+// nothing; takeChat does, right before the send, so that the spacing holds on the wire however
+// long a worker waited for its global slot.
+func (l *sendLimits) chatWait(c subscriptions.DueChat, now time.Time) time.Duration {
+	lim := l.chat(c, now)
+	if lim == nil {
+		return 0
+	}
+	tokens := lim.TokensAt(now)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) / float64(lim.Limit()) * float64(time.Second))
+}
+
+// takeChat takes the chat's next slot and returns how long to wait for it (0 unless another
+// send to the chat came in between chatWait and now).
+func (l *sendLimits) takeChat(c subscriptions.DueChat, now time.Time) time.Duration {
+	lim := l.chat(c, now)
+	if lim == nil {
+		return 0
+	}
+	return lim.ReserveN(now, 1).DelayFrom(now)
+}
+
+// chat returns the chat's limiter, nil when its kind of chat is not limited.
+func (l *sendLimits) chat(c subscriptions.DueChat, now time.Time) *rate.Limiter {
 	limit := l.groups
 	if c.Type == "private" {
 		limit = l.private
 	}
 	if limit == rate.Inf {
-		return 0
+		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -75,12 +99,7 @@ func (l *sendLimits) reserveChat(c subscriptions.DueChat, now time.Time) time.Du
 		lim = rate.NewLimiter(limit, 1)
 		l.chats[c.ID] = lim
 	}
-	r := lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return d
-	}
-	return 0
+	return lim
 }
 
 // sweepLocked drops the limiters of chats that could send at once anyway. l.mu is held.

@@ -22,6 +22,8 @@ func TestReserveChat(t *testing.T) {
 	}{
 		{"private: one a second", private, []time.Duration{0, 400 * time.Millisecond, time.Second, 1500 * time.Millisecond},
 			[]time.Duration{0, 600 * time.Millisecond, 0, 500 * time.Millisecond}},
+		{"a wait is not a send", private, []time.Duration{0, 200 * time.Millisecond, 900 * time.Millisecond, time.Second},
+			[]time.Duration{0, 800 * time.Millisecond, 100 * time.Millisecond, 0}},
 		{"group: 20 a minute with a margin", group, []time.Duration{0, 3 * time.Second, defaultGroupInterval},
 			[]time.Duration{0, 100 * time.Millisecond, 0}},
 		{"channel counts as a group", channel, []time.Duration{0, time.Second}, []time.Duration{0, defaultGroupInterval - time.Second}},
@@ -30,15 +32,22 @@ func TestReserveChat(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := newSendLimits(Options{Rate: defaultRate, PrivateInterval: defaultPrivateInterval, GroupInterval: defaultGroupInterval})
 			for i, at := range tt.at {
-				if got := l.reserveChat(tt.chat, t0.Add(at)); (got - tt.want[i]).Abs() > time.Millisecond {
-					t.Fatalf("send %d at +%v: wait %v, want %v", i, at, got, tt.want[i])
+				now := t0.Add(at)
+				got := l.chatWait(tt.chat, now)
+				if (got - tt.want[i]).Abs() > time.Millisecond {
+					t.Fatalf("try %d at +%v: wait %v, want %v", i, at, got, tt.want[i])
+				}
+				if got == 0 {
+					if d := l.takeChat(tt.chat, now); d != 0 {
+						t.Fatalf("try %d at +%v: taking a free slot waits %v", i, at, d)
+					}
 				}
 			}
 		})
 	}
 	lifted := newSendLimits(Options{Rate: -1, PrivateInterval: -1, GroupInterval: -1})
 	for i := range 100 {
-		if got := lifted.reserveChat(private, t0); got != 0 {
+		if got := lifted.chatWait(private, t0) + lifted.takeChat(private, t0); got != 0 {
 			t.Fatalf("lifted limits made send %d wait %v", i, got)
 		}
 	}
