@@ -12,10 +12,11 @@ import (
 )
 
 // sender drains the outbox. A dispatcher walks the chats with due messages in turn
-// (round-robin by chat id), takes a slot of the chat's rate limiter, and hands the chat to one
-// of Options.Senders workers; a worker waits for a slot of the global rate limiter (and for
-// any 429 pause), sends the chat's due alerts as one message (as many as fit) and removes
-// them from the queue only once Telegram accepted it. A chat is handled by one worker at a time, so its messages keep their order. At most
+// (round-robin by chat id) and hands each chat whose own rate limit allows a send to one of
+// Options.Senders workers. A worker waits for a slot of the global rate limiter (handed out by
+// one pacer) and for any 429 pause, takes the chat's slot, sends the chat's due alerts as one
+// message (as many as fit) and removes them from the queue only once Telegram accepted it. A
+// chat is handled by one worker at a time, so its messages keep their order. At most
 // Options.Senders messages are in flight: a crash duplicates no more than that.
 type sender struct {
 	b      *Bot
@@ -23,6 +24,7 @@ type sender struct {
 	acks   *acks
 	wakeup chan struct{} // messages were queued
 	freed  chan struct{} // a worker finished a chat
+	slots  chan struct{} // the global limiter's slots, handed out by pace
 
 	mu    sync.Mutex
 	busy  map[int64]bool // chats a worker holds
@@ -42,6 +44,7 @@ func newSender(b *Bot) *sender {
 		acks:     newAcks(b.store),
 		wakeup:   make(chan struct{}, 1),
 		freed:    make(chan struct{}, 1),
+		slots:    make(chan struct{}),
 		busy:     map[int64]bool{},
 		solo:     map[int64]bool{},
 		released: map[int64]uint64{},
@@ -82,6 +85,10 @@ func (s *sender) run(ctx context.Context) error {
 		s.acks.run(acksCtx)
 	}()
 	defer func() { stopAcks(); <-acksDone }()
+	g.Go(func() error {
+		s.pace(ctx)
+		return nil
+	})
 	for range s.b.opts.Senders {
 		g.Go(func() error {
 			for c := range jobs {

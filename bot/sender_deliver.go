@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
+	"golang.org/x/time/rate"
 
 	"livealert/subscriptions"
 )
@@ -201,12 +202,43 @@ func (s *sender) sendReply(ctx context.Context, p *tgbot.SendMessageParams) erro
 	}
 }
 
-// waitTurn returns when the global limiter grants a send and no 429 pause is in force.
+// waitTurn returns when the pacer grants a send, no 429 pause is in force and the sends of
+// the last second leave room (see sendWindow).
 func (s *sender) waitTurn(ctx context.Context) error {
-	if err := s.limits.global.Wait(ctx); err != nil {
+	if s.limits.global.Limit() == rate.Inf {
+		return s.waitPause(ctx)
+	}
+	select {
+	case <-s.slots:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if err := s.waitPause(ctx); err != nil {
 		return err
 	}
-	return s.waitPause(ctx)
+	return s.limits.window.take(ctx)
+}
+
+// pace hands out the global limiter's slots, one at a time, to senders ready to use them,
+// until ctx ends. Taking the slots in one goroutine, only when someone takes them, means a
+// stall (a slow machine, a pause) is followed by no more than the limiter's small burst.
+func (s *sender) pace(ctx context.Context) {
+	if s.limits.global.Limit() == rate.Inf {
+		return
+	}
+	for {
+		if err := s.limits.global.Wait(ctx); err != nil {
+			return
+		}
+		if err := s.waitPause(ctx); err != nil {
+			return
+		}
+		select {
+		case s.slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // cantParse reports whether Telegram refused a message's markup.

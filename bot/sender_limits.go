@@ -14,8 +14,11 @@ const (
 	defaultRate            = 25                    // messages a second, all chats together
 	defaultPrivateInterval = time.Second           // one message a second to a private chat
 	defaultGroupInterval   = 3*time.Second + 100e6 // 20 a minute to a group, with a margin for jitter
-	telegramGlobalLimit    = 30                    // what Telegram allows without paid broadcasts
 	idleLimiterSweep       = 10_000                // chat limiters kept before idle ones are dropped
+	telegramGlobalLimit    = 30                    // messages a second Telegram accepts
+	telegramPaidLimit      = 1000                  // with allow_paid_broadcast
+	windowMargin           = 3                     // messages a second kept below Telegram's limit
+	globalBurst            = 3                     // global slots that may be taken at once
 )
 
 // DefaultSenders is how many sends may be in flight at once unless Options.Senders says
@@ -26,7 +29,8 @@ const DefaultSenders = 8
 // per-chat limiters are created on first use and dropped when idle.
 type sendLimits struct {
 	global          *rate.Limiter
-	private, groups rate.Limit // per chat; rate.Inf when unlimited
+	window          *sendWindow // nil when the global rate is not limited
+	private, groups rate.Limit  // per chat; rate.Inf when unlimited
 
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
@@ -40,9 +44,14 @@ func newSendLimits(opts Options) *sendLimits {
 		chats:   map[int64]*rate.Limiter{},
 	}
 	if opts.Rate > 0 {
-		// A burst of 1: Telegram counts its 30 a second over any second, so slack here would
-		// be a 429 there. Workers queue for slots in advance, so none goes unused.
-		l.global = rate.NewLimiter(rate.Limit(opts.Rate), 1)
+		// A little burst makes up for slots a busy machine took late; the window keeps it
+		// from reaching Telegram's limit.
+		l.global = rate.NewLimiter(rate.Limit(opts.Rate), globalBurst)
+		limit := telegramGlobalLimit
+		if opts.PaidBroadcast {
+			limit = telegramPaidLimit
+		}
+		l.window = newSendWindow(max(1, min(limit-windowMargin, int(opts.Rate)+globalBurst)), time.Second)
 	}
 	return l
 }

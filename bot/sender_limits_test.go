@@ -78,3 +78,25 @@ func TestDefaultLimitsNeverTrip429(t *testing.T) {
 		t.Fatalf("%d 429s from a fake enforcing Telegram's limits", n)
 	}
 }
+
+func TestSendWindow(t *testing.T) {
+	t0 := time.Date(2024, 5, 14, 12, 0, 0, 0, time.UTC)
+	w := newSendWindow(3, time.Second)
+	tests := []struct {
+		at   time.Duration
+		want time.Duration // 0: allowed and counted
+	}{
+		{0, 0},
+		{100 * time.Millisecond, 0},
+		{200 * time.Millisecond, 0},
+		{300 * time.Millisecond, 701 * time.Millisecond}, // until the first leaves the window
+		{time.Second, 0},
+		{1050 * time.Millisecond, 51 * time.Millisecond},
+		{1100 * time.Millisecond, 0},
+	}
+	for i, tt := range tests {
+		if got := w.tryTake(t0.Add(tt.at)); got != tt.want {
+			t.Fatalf("send %d at +%v: wait %v, want %v", i, tt.at, got, tt.want)
+		}
+	}
+}
