@@ -64,6 +64,8 @@ type Bot struct {
 	sources map[string]sourceView
 	admins  map[int64]bool
 	sender  *sender
+
+	chatAdmins adminCache // who administers which group or channel (cmd_admin.go)
 }
 
 // Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches
@@ -224,7 +226,7 @@ func (b *Bot) redact(err error) string {
 
 // ingest is the watcher's handler: it records a poll's entries and queues their alerts.
 func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.Entry) error {
-	res, err := b.store.Ingest(ctx, src.Name, entries)
+	res, err := b.store.IngestWith(ctx, src.Name, entries, subscriptions.IngestOptions{AlertOnEdit: src.AlertOnEdit})
 	if err != nil {
 		return err
 	}

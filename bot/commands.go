@@ -49,6 +49,12 @@ type incoming struct {
 	chat     subscriptions.ChatInfo
 	threadID int
 	text     string
+	// from is the user who sent it or pressed the button, 0 for a channel post; fromChat is
+	// the chat it was sent on behalf of (an anonymous group admin, a channel), 0 for none.
+	from, fromChat int64
+	// replyTo is the chat to answer in when it is not chat: the private chat of a user who
+	// manages a linked channel (see cmd_channel.go). 0 for chat itself.
+	replyTo int64
 }
 
 func (b *Bot) handleUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
@@ -80,11 +86,22 @@ func (b *Bot) handleMessage(ctx context.Context, m *models.Message) {
 	if m.IsTopicMessage {
 		in.threadID = m.MessageThreadID
 	}
+	if m.From != nil {
+		in.from = m.From.ID
+	}
+	if m.SenderChat != nil {
+		in.fromChat = m.SenderChat.ID
+	}
 	cmd, ok := parseCommand(m.Text, b.me.Username)
 	if !ok {
 		if m.Chat.Type == models.ChatTypePrivate && m.Text != "" {
 			b.send(ctx, in, reply{text: notCommandText()})
 		}
+		return
+	}
+	in, err := b.actingChat(ctx, in, cmd.name)
+	if err != nil {
+		b.log.Error("command failed", "command", cmd.name, "chat_id", in.chat.ID, "error", err)
 		return
 	}
 	r, err := b.runCommand(ctx, in, cmd)
@@ -112,6 +129,9 @@ func (b *Bot) runCommand(ctx context.Context, in incoming, cmd command) (reply, 
 	if err != nil {
 		return reply{}, err
 	}
+	if r, refused, err := b.refuseChange(ctx, in, cmd.name); refused || err != nil {
+		return r, err
+	}
 	switch cmd.name {
 	case "start":
 		kb, err := b.topicsKeyboard(ctx, in)
@@ -130,6 +150,22 @@ func (b *Bot) runCommand(ctx context.Context, in incoming, cmd command) (reply, 
 		return b.digestCommand(ctx, in, chat, cmd.args)
 	case "stats":
 		return b.statsCommand(ctx, in)
+	case "sources":
+		return b.sourcesCommand(ctx, in)
+	case "latest":
+		return b.latest(ctx, in, cmd.args)
+	case "search":
+		return b.search(ctx, in, cmd.args)
+	case "channel":
+		return b.channel(ctx, in, cmd.args)
+	case "timezone", "tz":
+		return b.timezoneCommand(ctx, in, chat, cmd.args)
+	case "mode":
+		return b.modeCommand(ctx, in, cmd.args)
+	case "quiet":
+		return b.quietCommand(ctx, in, chat, cmd.args)
+	case "mute":
+		return b.muteCommand(ctx, in, chat, cmd.args)
 	}
 	if in.chat.Type == string(models.ChatTypePrivate) {
 		return reply{text: unknownCommandText(cmd.name)}, nil
@@ -142,19 +178,23 @@ func (b *Bot) topicsKeyboard(ctx context.Context, in incoming) (*models.InlineKe
 	if err != nil {
 		return nil, err
 	}
-	return topicsKeyboard(b.store.Catalog(), subs, in.threadID), nil
+	return topicsKeyboard(b.store.Catalog(), subs, in.threadID, 0), nil
 }
 
 func (b *Bot) follow(ctx context.Context, in incoming, args string) (reply, error) {
 	if args == "" {
 		return reply{text: followUsageText()}, nil
 	}
-	if t, ok := b.store.Catalog().Lookup(args); ok {
+	if ct, ok := b.store.Catalog().Compiled(args); ok {
+		t := ct.Topic
 		created, err := b.store.FollowTopic(ctx, in.chat.ID, in.threadID, t.Name)
 		if errors.Is(err, subscriptions.ErrTooManySubscriptions) {
 			return reply{text: tooManyText()}, nil
 		}
-		return reply{text: followedText(t.Name, "the catalog topic "+t.Name, created)}, err
+		if err != nil || !created {
+			return reply{text: followedText(t.Name, "the catalog topic "+t.Name, created)}, err
+		}
+		return reply{text: followedText(t.Name, "the catalog topic "+t.Name, created) + b.followPreview(ctx, in, ct)}, nil
 	}
 	q, err := subscriptions.ParseQuery(args)
 	if err != nil {
@@ -164,7 +204,10 @@ func (b *Bot) follow(ctx context.Context, in incoming, args string) (reply, erro
 	if errors.Is(err, subscriptions.ErrTooManySubscriptions) {
 		return reply{text: tooManyText()}, nil
 	}
-	return reply{text: followedText(args, q.String(), created)}, err
+	if err != nil || !created {
+		return reply{text: followedText(args, q.String(), created)}, err
+	}
+	return reply{text: followedText(args, q.String(), created) + b.followPreview(ctx, in, q)}, nil
 }
 
 func (b *Bot) unfollow(ctx context.Context, in incoming, args string) (reply, error) {
@@ -215,22 +258,45 @@ func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 		answer = "This message is too old; send the command again."
 		return
 	}
-	in := incoming{chat: chatInfo(m.Chat)}
+	in := incoming{chat: chatInfo(m.Chat), from: q.From.ID}
 	if m.IsTopicMessage {
 		in.threadID = m.MessageThreadID
+	}
+	prefix, arg := parseCallback(q.Data)
+	in, err := b.actingChat(ctx, in, "")
+	if err != nil {
+		b.log.Error("callback failed", "chat_id", in.chat.ID, "error", err)
+		answer = "Something went wrong; please try again."
+		return
 	}
 	if _, _, err := b.store.StartChat(ctx, in.chat); err != nil {
 		b.log.Error("callback failed", "chat_id", in.chat.ID, "error", err)
 		answer = "Something went wrong; please try again."
 		return
 	}
-	var err error
-	prefix, arg := parseCallback(q.Data)
+	if !readOnlyCallback(prefix) {
+		ok, err := b.mayChange(ctx, in)
+		if err != nil {
+			b.log.Error("callback failed", "chat_id", in.chat.ID, "error", err)
+			answer = "Something went wrong; please try again."
+			return
+		}
+		if !ok {
+			answer = notAdminAnswer
+			return
+		}
+	}
 	switch prefix {
 	case toggleTopicPrefix:
 		answer, err = b.toggleTopic(ctx, in, m, arg)
 	case unfollowPrefix:
 		answer, err = b.unfollowButton(ctx, in, m, arg)
+	case topicsPagePrefix:
+		answer, err = b.topicsPage(ctx, in, m, arg)
+	case searchPagePrefix:
+		answer, err = b.searchPage(ctx, in, m, arg)
+	case alertMutePrefix, alertDigestPrefix, alertUnfollowPrefix, alertUnmutePrefix, alertBothPrefix:
+		answer, err = b.alertButton(ctx, in, m, prefix, arg)
 	default:
 		answer = "This button no longer works; send the command again."
 	}
@@ -260,7 +326,7 @@ func (b *Bot) toggleTopic(ctx context.Context, in incoming, m *models.Message, k
 		}
 		answer = "Following " + t.Name
 	}
-	kb, err := b.topicsKeyboard(ctx, in)
+	kb, err := b.topicsKeyboardPage(ctx, in, topicPage(b.store.Catalog(), subscriptions.TopicKey(t.Name)))
 	if err != nil {
 		return "", err
 	}

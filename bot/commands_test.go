@@ -163,6 +163,9 @@ func TestCommandsAddressedToBots(t *testing.T) {
 func TestGroupFollowDeliversToGroup(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	h.start()
+	// Only administrators change a group's subscriptions.
+	h.api.SetMemberStatus(newsGroup.ID, alice.ID, models.ChatMemberTypeAdministrator)
+	h.api.SetMemberStatus(forum.ID, alice.ID, models.ChatMemberTypeAdministrator)
 	h.reply(newsGroup, alice, "/follow ferry")
 	h.say(forum, alice, 7, "/follow council")
 	h.ingest(newEntry("0", "Old news from before the bot watched")) // the first poll alerts nobody

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -14,27 +15,55 @@ import (
 const (
 	toggleTopicPrefix = "t:"
 	unfollowPrefix    = "u:"
+	topicsPagePrefix  = "tp:"
+	searchPagePrefix  = "sp:"
 )
 
-// topicsKeyboard lays out the catalog two topics a row, marking those the chat follows in
-// the thread.
-func topicsKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subscription, threadID int) *models.InlineKeyboardMarkup {
+// Topics are laid out two a row, topicRowsPerPage rows a page.
+const (
+	topicsPerRow     = 2
+	topicRowsPerPage = 8
+	topicsPerPage    = topicsPerRow * topicRowsPerPage
+)
+
+// topicPages is how many pages the catalog's keyboard has.
+func topicPages(catalog *subscriptions.Catalog) int {
+	return max(1, (len(catalog.Topics())+topicsPerPage-1)/topicsPerPage)
+}
+
+// topicPage is the page of the keyboard that shows the topic with that key, 0 if none.
+func topicPage(catalog *subscriptions.Catalog, key string) int {
+	for i, t := range catalog.Topics() {
+		if subscriptions.TopicKey(t.Name) == key {
+			return i / topicsPerPage
+		}
+	}
+	return 0
+}
+
+// topicsKeyboard lays out one page of the catalog two topics a row, marking those the chat
+// follows in the thread; past one page, a last row moves between pages.
+func topicsKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subscription, threadID, page int) *models.InlineKeyboardMarkup {
 	following := map[string]bool{}
 	for _, s := range subs {
 		if s.Topic != "" && s.ThreadID == threadID {
 			following[s.Topic] = true
 		}
 	}
+	pages := topicPages(catalog)
+	page = min(max(page, 0), pages-1)
+	topics := catalog.Topics()
+	topics = topics[page*topicsPerPage : min(len(topics), (page+1)*topicsPerPage)]
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
 	var row []models.InlineKeyboardButton
-	for _, t := range catalog.Topics() {
+	for _, t := range topics {
 		key := subscriptions.TopicKey(t.Name)
 		mark := "▫️ "
 		if following[key] {
 			mark = "✅ "
 		}
 		row = append(row, models.InlineKeyboardButton{Text: mark + t.Name, CallbackData: toggleTopicPrefix + key})
-		if len(row) == 2 {
+		if len(row) == topicsPerRow {
 			kb.InlineKeyboard = append(kb.InlineKeyboard, row)
 			row = nil
 		}
@@ -42,7 +71,24 @@ func topicsKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subscri
 	if len(row) > 0 {
 		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
 	}
+	if pages > 1 {
+		kb.InlineKeyboard = append(kb.InlineKeyboard, pageRow(topicsPagePrefix, page, pages))
+	}
 	return kb
+}
+
+// pageRow is a keyboard row moving between pages: ‹ and › when there is a page that way, and
+// the page number, which does nothing when pressed.
+func pageRow(prefix string, page, pages int) []models.InlineKeyboardButton {
+	var row []models.InlineKeyboardButton
+	if page > 0 {
+		row = append(row, models.InlineKeyboardButton{Text: "‹ Previous", CallbackData: prefix + strconv.Itoa(page-1)})
+	}
+	row = append(row, models.InlineKeyboardButton{Text: fmt.Sprintf("%d / %d", page+1, pages), CallbackData: prefix + strconv.Itoa(page)})
+	if page < pages-1 {
+		row = append(row, models.InlineKeyboardButton{Text: "Next ›", CallbackData: prefix + strconv.Itoa(page+1)})
+	}
+	return row
 }
 
 // unfollowKeyboard offers one button per subscription.
@@ -63,7 +109,8 @@ func unfollowKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subsc
 
 // parseCallback splits callback data into its prefix and argument.
 func parseCallback(data string) (prefix, arg string) {
-	for _, p := range []string{toggleTopicPrefix, unfollowPrefix} {
+	for _, p := range []string{topicsPagePrefix, searchPagePrefix, toggleTopicPrefix, unfollowPrefix,
+		alertMutePrefix, alertDigestPrefix, alertUnfollowPrefix, alertUnmutePrefix, alertBothPrefix} {
 		if rest, ok := strings.CutPrefix(data, p); ok {
 			return p, rest
 		}

@@ -84,6 +84,9 @@ func clock(t, now time.Time, loc *time.Location) string {
 // normalised) underlined, and the link.
 func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time, terms map[string]bool) string {
 	e := d.Entry
+	if src.Name == "" {
+		src.Name = e.Source // a source no longer configured is still named
+	}
 	var b strings.Builder
 	b.WriteString("🔔 ")
 	for i, l := range d.Labels {
@@ -150,7 +153,8 @@ func renderDigest(items []subscriptions.DigestItem, scheduled time.Time, loc *ti
 	}
 	groups := groupDigest(items)
 	day := scheduled.In(loc).Format("Mon 2 Jan 2006")
-	header := fmt.Sprintf("📰 <b>Daily digest</b> · %s\n%s in %s", esc(day), plural(len(items), "new entry", "new entries"), plural(len(groups), "topic", "topics"))
+	header := fmt.Sprintf("📰 <b>Daily digest</b> · %s\n%s in %s · times in %s", esc(day),
+		plural(len(items), "new entry", "new entries"), plural(len(groups), "topic", "topics"), esc(loc.String()))
 	cont := fmt.Sprintf("📰 <b>Daily digest</b> · %s (continued)", esc(day))
 
 	var msgs []string
@@ -161,7 +165,7 @@ func renderDigest(items []subscriptions.DigestItem, scheduled time.Time, loc *ti
 		heading := fmt.Sprintf("\n\n<b>%s</b> · %d", esc(truncate(g.label, 60)), len(g.items))
 		for i, it := range g.items {
 			e := it.Entry
-			title := esc(truncate(e.Title, maxTitleRunes))
+			title := esc(truncate(strings.Join(strings.Fields(e.Title), " "), maxTitleRunes)) // one line
 			if link := entryLink(e, sources[e.Source]); link != "" {
 				title = fmt.Sprintf("<a href=\"%s\">%s</a>", esc(link), title)
 			}

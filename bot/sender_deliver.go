@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 	"golang.org/x/time/rate"
 
 	"livealert/subscriptions"
@@ -87,7 +88,9 @@ func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	b := s.b
-	sendErr := s.send(ctx, o, o.text, true)
+	// The buttons under alerts act on the subscription of the first alert's first label.
+	kb := b.alertKeyboard(ctx, o.rows[0])
+	sendErr := s.send(ctx, o, o.text, kb, true)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
 		// queue, or a graceful restart would send it again.
@@ -116,7 +119,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
 			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
-		plainErr := s.send(ctx, o, plainText(o.text), false)
+		plainErr := s.send(ctx, o, plainText(o.text), kb, false)
 		if plainErr == nil {
 			return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
 		}
@@ -153,10 +156,11 @@ func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 	return b.store.PostponeAll(ctx, o.ids(), now.Add(delay), reason)
 }
 
-// send makes one sendMessage call for o, in HTML parse mode or as plain text, once the
-// global limiter, any 429 pause and the chat's limiter allow: taking the slots right before
-// the call keeps the sends on the wire as evenly spaced as the limiters' slots.
-func (s *sender) send(ctx context.Context, o outgoing, text string, asHTML bool) error {
+// send makes one sendMessage call for o, in HTML parse mode or as plain text, with the
+// keyboard kb (nil for none), once the global limiter, any 429 pause and the chat's limiter
+// allow: taking the slots right before the call keeps the sends on the wire as evenly spaced
+// as the limiters' slots.
+func (s *sender) send(ctx context.Context, o outgoing, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
 	if err := s.waitTurn(ctx); err != nil {
 		return err
 	}
@@ -169,7 +173,7 @@ func (s *sender) send(ctx context.Context, o outgoing, text string, asHTML bool)
 		case <-t.C:
 		}
 	}
-	p := sendParams(o.chatID, o.threadID, text, nil)
+	p := sendParams(o.chatID, o.threadID, text, kb)
 	if !asHTML {
 		p.ParseMode = ""
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
+
 	"livealert/bot/telegramtest"
 	"livealert/subscriptions"
 )
@@ -15,6 +17,10 @@ import (
 // that the next entries ingested are news.
 func followStorms(h *harness, chat telegramtest.Chat) {
 	h.t.Helper()
+	if chat.ID != alice.ID {
+		// Only administrators change a group's subscriptions.
+		h.api.SetMemberStatus(chat.ID, alice.ID, models.ChatMemberTypeAdministrator)
+	}
 	h.reply(chat, alice, "/follow storms")
 	h.ingest(newEntry("0", "Old news from before the bot watched"))
 }

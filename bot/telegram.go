@@ -23,18 +23,25 @@ func sendParams(chatID int64, threadID int, text string, kb *models.InlineKeyboa
 	return p
 }
 
-// send answers a command. It honours Telegram's rate-limit pause (and retries once after a
-// 429); a chat that has blocked the bot is marked inactive; other failures are logged: the
-// user can simply ask again.
+// send answers a command. It honours Telegram's rate limits (and retries once after a 429);
+// a chat that has blocked the bot is marked inactive; other failures are logged: the user can
+// simply ask again.
+// For a channel managed from a private chat (in.replyTo), the answer goes to the private
+// chat, headed by the channel's name.
 func (b *Bot) send(ctx context.Context, in incoming, r reply) {
-	err := b.sender.sendReply(ctx, sendParams(in.chat.ID, in.threadID, r.text, r.keyboard))
+	chatID, threadID := in.chat.ID, in.threadID
+	if in.replyTo != 0 {
+		chatID, threadID = in.replyTo, 0
+		r.text = channelNote(in.chat.Title) + r.text
+	}
+	err := b.sender.sendReply(ctx, sendParams(chatID, threadID, r.text, r.keyboard))
 	if err == nil || ctx.Err() != nil {
 		return
 	}
-	b.log.Warn("reply failed", "chat_id", in.chat.ID, "error", b.redact(err))
+	b.log.Warn("reply failed", "chat_id", chatID, "error", b.redact(err))
 	if errors.Is(err, tgbot.ErrorForbidden) {
-		if _, err := b.store.DeactivateChat(ctx, in.chat.ID); err != nil {
-			b.log.Error("deactivate chat failed", "chat_id", in.chat.ID, "error", err)
+		if _, err := b.store.DeactivateChat(ctx, chatID); err != nil {
+			b.log.Error("deactivate chat failed", "chat_id", chatID, "error", err)
 		}
 	}
 }

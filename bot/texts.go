@@ -18,7 +18,13 @@ func commandMenu() []models.BotCommand {
 		{Command: "follow", Description: "Follow your own keywords"},
 		{Command: "unfollow", Description: "Stop following something"},
 		{Command: "list", Description: "What this chat follows"},
+		{Command: "latest", Description: "The newest entries that match"},
+		{Command: "search", Description: "Search what was published"},
 		{Command: "digest", Description: "Daily digest time, or off"},
+		{Command: "timezone", Description: "This chat's time zone"},
+		{Command: "mode", Description: "Alerts, digest or both"},
+		{Command: "quiet", Description: "Quiet hours"},
+		{Command: "mute", Description: "Mute alerts for a while"},
 		{Command: "help", Description: "How livealert works"},
 		{Command: "stop", Description: "Forget this chat"},
 	}
@@ -45,7 +51,14 @@ func helpText() string {
 		"<code>/follow \"peace talks\" OR ceasefire</code>, <code>/follow Belgorod -weather</code>\n" +
 		"/unfollow <i>words or topic</i> — stop following (no words: pick from a list)\n" +
 		"/list — what this chat follows\n" +
+		"/latest [<i>topic or words</i>] — the last 5 entries that match (no words: what this chat follows)\n" +
+		"/search <i>words</i> — search everything I have stored, newest first\n" +
+		"/channel <i>@name</i> — manage a channel's alerts from this private chat\n" +
 		"/digest <i>HH:MM</i> or <code>/digest off</code> — when the daily digest comes\n" +
+		"/timezone <i>zone or city</i> — this chat's time zone\n" +
+		"/mode <i>instant|digest|both</i> — alerts, the digest, or both\n" +
+		"/quiet <i>23:00-07:00</i> or <code>/quiet off</code> — hold alerts at night\n" +
+		"/mute <i>2h|1d|off</i> — pause alerts for a while\n" +
 		"/stop — forget this chat and everything it follows\n\n" +
 		"Matching ignores case and accents and knows plurals: <i>drone</i> also finds " +
 		"<i>drones</i>, <i>Turkiye</i> finds <i>Türkiye</i>."
@@ -76,7 +89,8 @@ func queryErrorText(err error) string {
 }
 
 func tooManyText() string {
-	return fmt.Sprintf("⚠️ This chat already follows %d things, the most it can. /unfollow something first.", subscriptions.MaxSubscriptions)
+	return fmt.Sprintf("⚠️ This chat already follows %d things, the most it can. /unfollow something first, "+
+		"or join queries into one with OR, e.g. <code>/follow drones OR missiles</code>.", subscriptions.MaxSubscriptions)
 }
 
 func unfollowedText(label string, removed bool) string {

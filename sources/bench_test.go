@@ -40,3 +40,47 @@ func BenchmarkParseFeed(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseJSONLDMirror reads the Mirror's 428-update LiveBlogPosting. Target: under
+// 20 ms per op.
+func BenchmarkParseJSONLDMirror(b *testing.B) {
+	body := corpusFile(b, "mirror_uk-riots_liveblog_2024-08-05_jsonld_LiveBlogPosting.json")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		res, err := ParseJSONLD("bench", [][]byte{body}, JSONLDOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(res.Entries)
+	}
+	b.ReportMetric(float64(n), "entries/op")
+}
+
+// BenchmarkParsePageExpress is a whole HTML page through format auto: charset, the tree,
+// JSON-LD.
+func BenchmarkParsePageExpress(b *testing.B) {
+	body := corpusFile(b, "express_liveblog_2024-07-18_full.html")
+	src := Source{Name: "bench"}
+	resp := Response{Body: body, ContentType: "text/html; charset=utf-8", URL: "https://www.express.co.uk/news/royal/1924698/x"}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParsePage(src, resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseSelectorsExpress reads the same page with the example's selectors.
+func BenchmarkParseSelectorsExpress(b *testing.B) {
+	body := corpusFile(b, "express_liveblog_2024-07-18_full.html")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseSelectors("bench", body, expressSelectors, SelectorOptions{PageURL: expressURL}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -122,7 +122,9 @@ func TestCorpusDetection(t *testing.T) {
 	}{
 		{"trtworld-liveblog-2024-01-05.txt", FormatLiveBlog},
 		{"guardian_front_rss_2018-01-31_with_liveblog_items.xml", FormatFeed},
-		{"express_liveblog_2024-07-18_full.html", FormatLiveBlog},
+		{"express_liveblog_2024-07-18_full.html", FormatJSONLD},
+		{"mirror_uk-riots_liveblog_2024-08-05_jsonld_LiveBlogPosting.json", FormatJSONLD},
+		{"guardian_liveblog_2021-02-19_jsonld_LiveBlogPosting.json", FormatJSONLD},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

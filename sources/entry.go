@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Entry is one update of a source: a live-blog post or a feed item.
@@ -52,5 +54,36 @@ func ContentHash(title string, body []string) string {
 
 // normalizeSpace collapses runs of white space into one space and trims the ends.
 func normalizeSpace(s string) string {
+	if isSingleSpaced(s) {
+		return s
+	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isSingleSpaced reports whether s has no white space but single ASCII spaces between
+// words: normalizeSpace would return it unchanged.
+func isSingleSpaced(s string) bool {
+	prevSpace := true // so that a leading space fails
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == 0x85 || c == 0xA0:
+			return false
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			i += size - 1
+			prevSpace = false
+		default:
+			prevSpace = false
+		}
+	}
+	return !prevSpace || s == ""
 }

@@ -3,6 +3,7 @@ package sources
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 // (Parse converts bodies to UTF-8 before calling it).
 //
 // For each item:
-//   - ID is the GUID (Atom id, JSON Feed id), else the link, else a hash of the title and the
+//   - ID is the GUID (Atom id, JSON Feed id) made stable (see stableGUID), else the link,
+//     else a hash of the title and the
 //     item's own published time (and of the first paragraph when there is no title). Ids are made unique
 //     as uniqueIDs does: a repeated id gets a "~n" suffix, counted from the bottom.
 //   - Published is the item's published time, else its updated time, else the feed's updated
@@ -27,6 +29,18 @@ import (
 //
 // It returns an error, never panics, for a body that is not a feed.
 func ParseFeed(source string, body []byte) (entries []Entry, err error) {
+	return ParseFeedWith(source, body, FeedOptions{})
+}
+
+// FeedOptions change how ParseFeedWith reads a feed.
+type FeedOptions struct {
+	// SplitLiveBlogItems splits an item whose content holds <time datetime=…> elements (a
+	// Guardian live blog's latest blocks) into one entry per block; see splitLiveBlogItem.
+	SplitLiveBlogItems bool
+}
+
+// ParseFeedWith is ParseFeed with options.
+func ParseFeedWith(source string, body []byte, opts FeedOptions) (entries []Entry, err error) {
 	feed, err := parseGofeed(body)
 	if err != nil {
 		return nil, fmt.Errorf("sources: feed %q: %w", source, err)
@@ -46,7 +60,14 @@ func ParseFeed(source string, body []byte) (entries []Entry, err error) {
 		if item == nil {
 			continue
 		}
-		entries = append(entries, feedEntry(source, item, feedTime))
+		e := feedEntry(source, item, feedTime)
+		if opts.SplitLiveBlogItems {
+			if blocks := splitLiveBlogItem(e, itemContent(item)); len(blocks) > 0 {
+				entries = append(entries, blocks...)
+				continue
+			}
+		}
+		entries = append(entries, e)
 	}
 	uniqueIDs(entries, suffixID)
 	return entries, nil
@@ -66,11 +87,7 @@ func parseGofeed(body []byte) (feed *gofeed.Feed, err error) {
 // feedEntry converts one feed item.
 func feedEntry(source string, item *gofeed.Item, feedTime time.Time) Entry {
 	title := markupText(validUTF8(item.Title))
-	content := item.Content
-	if strings.TrimSpace(content) == "" {
-		content = item.Description
-	}
-	body := markupParagraphs(validUTF8(content))
+	body := markupParagraphs(itemContent(item))
 	if len(body) == 0 {
 		body = nil
 	}
@@ -89,7 +106,7 @@ func feedEntry(source string, item *gofeed.Item, feedTime time.Time) Entry {
 	if link == "" && len(item.Links) > 0 {
 		link = strings.TrimSpace(validUTF8(item.Links[0]))
 	}
-	id := strings.TrimSpace(validUTF8(item.GUID))
+	id := stableGUID(validUTF8(item.GUID))
 	if id == "" {
 		id = link
 	}
@@ -114,6 +131,39 @@ func feedEntry(source string, item *gofeed.Item, feedTime time.Time) Entry {
 		URL:       link,
 		Hash:      ContentHash(title, body),
 	}
+}
+
+// stableGUID returns the part of an item's GUID that stays the same while the item is
+// updated, or "" when the GUID says nothing stable and the link should identify the item:
+//   - a revision counter in the fragment (the BBC's "…/articles/cz074vyvjzvo#0", "#1" after
+//     an update) is dropped;
+//   - a URL of a site's home page with only a query (Al Jazeera's "https://www.aljazeera.com/?t=1738882009",
+//     a timestamp) names no item: "".
+func stableGUID(guid string) string {
+	guid = strings.TrimSpace(guid)
+	if !strings.HasPrefix(guid, "http://") && !strings.HasPrefix(guid, "https://") {
+		return guid
+	}
+	u, err := url.Parse(guid)
+	if err != nil {
+		return guid
+	}
+	if (u.Path == "" || u.Path == "/") && u.RawQuery != "" {
+		return ""
+	}
+	if u.Fragment != "" && strings.Trim(u.Fragment, "0123456789") == "" {
+		return strings.TrimSuffix(guid, "#"+u.Fragment)
+	}
+	return guid
+}
+
+// itemContent returns the item's content, else its description, as valid UTF-8.
+func itemContent(item *gofeed.Item) string {
+	content := item.Content
+	if strings.TrimSpace(content) == "" {
+		content = item.Description
+	}
+	return validUTF8(content)
 }
 
 // validUTF8 replaces invalid UTF-8 in s with U+FFFD.

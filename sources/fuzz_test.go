@@ -57,8 +57,9 @@ func FuzzParseFeed(f *testing.F) {
 	}
 	f.Add([]byte(`<rss><channel><item><title><![CDATA[<p>x</p>]]></title></item><item/></channel></rss>`))
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1","items":[{"id":"1"},{"id":"1"},null]}`))
+	f.Add([]byte(`<rss><channel><item><guid>g</guid><description>&lt;p&gt;x&lt;time datetime="2018-01-31T20:13:54Z"&gt;8pm&lt;/time&gt;&lt;p&gt;a&lt;/p&gt;&lt;time datetime="2018-01-31T20:13:54Z"&gt;&lt;/time&gt;b</description></item></channel></rss>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		entries, err := ParseFeed("fuzz", body)
+		entries, err := ParseFeedWith("fuzz", body, FeedOptions{SplitLiveBlogItems: len(body)%2 == 0})
 		if err != nil {
 			return
 		}

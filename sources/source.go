@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"regexp"
 	"time"
 )
 
@@ -15,7 +16,15 @@ const (
 	FormatLiveBlog Format = "liveblog"
 	// FormatFeed is RSS, Atom or JSON Feed.
 	FormatFeed Format = "feed"
+	// FormatJSONLD is the schema.org LiveBlogPosting JSON-LD of an HTML page (or a bare
+	// JSON-LD document).
+	FormatJSONLD Format = "jsonld"
+	// FormatSelectors reads an HTML page's updates with the source's CSS selectors.
+	FormatSelectors Format = "selectors"
 )
+
+// Formats are the formats a source may name, in the order the documentation lists them.
+var Formats = []Format{FormatAuto, FormatLiveBlog, FormatJSONLD, FormatSelectors, FormatFeed}
 
 // Source is one page or feed to watch.
 type Source struct {
@@ -27,6 +36,22 @@ type Source struct {
 	Format Format
 	// PollInterval is the time between polls.
 	PollInterval time.Duration
+	// Selectors, if set, say where the updates of an HTML page are in its markup (see
+	// Selectors); FormatAuto uses them when the page has no JSON-LD with per-update times.
+	Selectors *Selectors
+	// Container is a CSS selector for the part of an HTML page whose block-level text the
+	// live-blog text parser reads ("paragraph mode"); "" means the page's <article>
+	// elements, else its <main>, else its <body>.
+	Container string
+	// SplitLiveBlogItems splits a feed item whose description holds <time datetime=…>
+	// blocks (a Guardian live blog in an RSS feed) into one entry per block.
+	SplitLiveBlogItems bool
+	// AlertOnEdit re-alerts an entry whose content changed; otherwise an edit only updates
+	// the stored text.
+	AlertOnEdit bool
+	// Follow, if set, makes URL an index page or feed: each poll fetches it, picks the newest
+	// link matching Follow, and reads that page as the source (a daily live blog).
+	Follow *regexp.Regexp
 }
 
 // State is what the watcher remembers of a source between polls and restarts.
@@ -40,6 +65,9 @@ type State struct {
 	Failures int
 	// LastError is the last failure's message, "" after a success.
 	LastError string
+	// Page is, for a source that follows links (Source.Follow), the page read last; ETag and
+	// LastModified are its validators. "" for other sources.
+	Page string
 }
 
 // StateStore keeps each source's State. SourceState returns the zero State for a source it

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -58,13 +59,15 @@ func NewWatcher(opts WatcherOptions) *Watcher {
 // successful poll; after a failed poll the wait is min(interval·2^failures, 30m) — never less
 // than the interval — ±20%.
 //
-// A poll loads the source's State, fetches the source with its validators and, unless it
-// is not modified, parses the body (see Parse) and calls handle with all its entries, which
-// may be none (a live-blog page without entries is also logged as a warning). Only after handle
-// returned nil are the new validators saved, with LastSuccess set and Failures and
-// LastError cleared; a not-modified poll is a success that hands nothing. A failure (fetch,
-// parse, handler) is logged, and saved as Failures+1 and LastError with the old validators
-// kept, so the next poll fetches the whole body again.
+// A poll loads the source's State, fetches the source with its validators (for a source
+// that follows links, the page its index names: see fetchAndHand) and, unless it is not
+// modified, parses the body (see ParsePage) and calls handle with all its entries; a feed
+// may have none. Only after handle returned nil are the new validators saved, with
+// LastSuccess set and Failures and LastError cleared; a not-modified poll is a success that
+// hands nothing. A failure (fetch, parse, handler, a page that is not a feed with no
+// entries) is logged, and saved as Failures+1 and LastError with the old validators kept,
+// so the next poll fetches the whole body again. A page without entries does not back off:
+// the source is polled again at its interval.
 //
 // Run returns an error at once, polling nothing, when there is no StateStore or the source
 // names are not unique and non-empty.
@@ -154,30 +157,75 @@ func (w *Watcher) poll(ctx context.Context, src Source, handle Handler) int {
 	if err != nil {
 		st.Failures++
 		st.LastError = err.Error()
-		log.Error("source poll failed", "error", err, "failures", st.Failures)
 		if serr := w.opts.State.SaveSourceState(ctx, src.Name, st); serr != nil {
 			log.Error("source state save failed", "error", serr)
 		}
+		if errors.Is(err, errNoEntries) {
+			// The page was read; it is the page that is empty. Keep polling at the interval.
+			log.Warn("source page has no entries", "error", err, "failures", st.Failures)
+			return 0
+		}
+		log.Error("source poll failed", "error", err, "failures", st.Failures)
 		return st.Failures
 	}
 	return 0
 }
 
+// errNoEntries is returned (wrapped) for a page, not a feed, in which no entry was found:
+// a health error to show the operator, but no reason to back off.
+var errNoEntries = errors.New("no entries found")
+
 // fetchAndHand does the work of a poll. On success it saves the new state itself.
+//
+// A source that follows links first fetches its URL, the index, in full and picks the page
+// to read with FollowLink; when that is another page than st.Page, the old validators are
+// dropped. Its entries without a permalink link to the page read. A page that is not a
+// feed and yields no entries is an error wrapping errNoEntries, and nothing is handed over.
 func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle Handler, log *slog.Logger) error {
-	resp, err := w.opts.Fetcher.Fetch(ctx, src.URL, st)
+	page := src
+	if src.Follow != nil {
+		index, err := w.opts.Fetcher.Fetch(ctx, src.URL, State{})
+		if err != nil {
+			return err
+		}
+		link, err := FollowLink(index, src.Follow)
+		if err != nil {
+			return err
+		}
+		if link != st.Page {
+			log.Info("source follows a new page", "page", link, "previous", st.Page)
+			st.ETag, st.LastModified, st.Page = "", "", link
+		}
+		page.URL = link
+	}
+	resp, err := w.opts.Fetcher.Fetch(ctx, page.URL, st)
 	if err != nil {
 		return err
 	}
 	if !resp.NotModified {
-		entries, format, err := Parse(src, resp)
+		r, err := ParsePage(page, resp)
 		if err != nil {
 			return err
 		}
-		if len(entries) == 0 && len(resp.Body) > 0 && format == FormatLiveBlog {
-			log.Warn("live blog page has no entries", "url", resp.URL, "bytes", len(resp.Body))
+		for _, note := range r.Notes {
+			log.Debug("source parse note", "note", note, "format", r.Format)
 		}
-		if err := handle(ctx, src, entries); err != nil {
+		if len(r.Entries) == 0 && r.Format != FormatFeed {
+			reason := ""
+			if len(r.Notes) > 0 {
+				reason = ": " + strings.Join(r.Notes, "; ")
+			}
+			return fmt.Errorf("sources: %q: %w in %d bytes read as %s%s", src.Name, errNoEntries, len(resp.Body), r.Format, reason)
+		}
+		if src.Follow != nil {
+			// The page read, not the index, is where an entry without a permalink is.
+			for i := range r.Entries {
+				if r.Entries[i].URL == "" {
+					r.Entries[i].URL = resp.URL
+				}
+			}
+		}
+		if err := handle(ctx, src, r.Entries); err != nil {
 			return fmt.Errorf("sources: handler: %w", err)
 		}
 		st.ETag, st.LastModified = resp.ETag, resp.LastModified

@@ -423,15 +423,15 @@ func TestWatcherOneFailingSourceDoesNotStopAnother(t *testing.T) {
 	}
 }
 
-func TestWatcherLogsEmptyLiveBlog(t *testing.T) {
+func TestWatcherEmptyPageIsAHealthError(t *testing.T) {
 	tests := []struct {
-		name     string
-		body     string
-		wantWarn bool
+		name      string
+		body      string
+		wantError string // "" for a success
 	}{
-		{"live blog without entries", "Nothing to see here.\nReally nothing.", true},
-		{"feed without items", `<rss version="2.0"><channel><title>empty</title></channel></rss>`, false},
-		{"live blog with entries", "January 5, 2024\n1200 GMT — Something", false},
+		{"live blog without entries", "Nothing to see here.\nReally nothing.", `sources: "page": no entries found in 36 bytes read as liveblog`},
+		{"feed without items", `<rss version="2.0"><channel><title>empty</title></channel></rss>`, ""},
+		{"live blog with entries", "January 5, 2024\n1200 GMT — Something", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -442,20 +442,51 @@ func TestWatcherLogsEmptyLiveBlog(t *testing.T) {
 			store := newMemStore()
 			var h handoffs
 			stop := runWatcher(t, WatcherOptions{
-				Sources: []Source{{Name: "page", URL: srv.URL, PollInterval: time.Hour}},
+				Sources: []Source{{Name: "page", URL: srv.URL, PollInterval: 20 * time.Millisecond}},
 				State:   store, Logger: logger,
 			}, h.handle)
-			waitFor(t, "a hand-over", func() bool { return h.count() == 1 })
-			waitFor(t, "a saved success", func() bool { return len(store.history("page")) == 1 })
+			waitFor(t, "two saved polls", func() bool { return len(store.history("page")) >= 2 })
 			stop()
-			warned := strings.Contains(logs.String(), `level=WARN msg="live blog page has no entries" source=page`)
-			if warned != tt.wantWarn {
-				t.Errorf("warned %v, want %v; log:\n%s", warned, tt.wantWarn, logs.String())
+			hist := store.history("page")
+			if tt.wantError == "" {
+				if h.count() == 0 || hist[0].Failures != 0 || hist[0].LastError != "" {
+					t.Errorf("%d hand-overs, state %+v; want a success", h.count(), hist[0])
+				}
+				return
 			}
-			if st := store.history("page")[0]; st.Failures != 0 {
-				t.Errorf("an empty page counted as a failure: %+v", st)
+			if h.count() != 0 {
+				t.Errorf("an empty page was handed over %d times", h.count())
+			}
+			if hist[0].Failures != 1 || hist[1].Failures != 2 || !strings.HasPrefix(hist[0].LastError, tt.wantError) || hist[0].ETag != "" {
+				t.Errorf("states %+v, want failures 1, 2 and an error saying %q", hist[:2], tt.wantError)
+			}
+			if !strings.Contains(logs.String(), `level=WARN msg="source page has no entries" source=page`) {
+				t.Errorf("no warning logged:\n%s", logs.String())
 			}
 		})
+	}
+}
+
+// An empty page is a health error but no reason to back off; a failed fetch is.
+func TestWatcherEmptyPageDoesNotBackOff(t *testing.T) {
+	empty := newPageServer(t)
+	empty.set("Nothing here.")
+	broken := newPageServer(t)
+	broken.setStatus(http.StatusBadGateway)
+	store := newMemStore()
+	w := NewWatcher(WatcherOptions{State: store})
+	var h handoffs
+	ctx := context.Background()
+	for i := 1; i <= 2; i++ {
+		if n := w.poll(ctx, Source{Name: "empty", URL: empty.URL}, h.handle); n != 0 {
+			t.Errorf("empty page, poll %d: %d failures count for the backoff, want 0", i, n)
+		}
+		if n := w.poll(ctx, Source{Name: "broken", URL: broken.URL}, h.handle); n != i {
+			t.Errorf("broken page, poll %d: %d failures count for the backoff, want %d", i, n, i)
+		}
+	}
+	if st := store.state["empty"]; st.Failures != 2 || !strings.Contains(st.LastError, "no entries found") {
+		t.Errorf("empty page state %+v", st)
 	}
 }
 

@@ -52,3 +52,12 @@ func (c *Catalog) Lookup(name string) (Topic, bool) {
 func TopicKey(name string) string {
 	return strings.Join(strings.Fields(strings.ToLower(name)), "-")
 }
+
+// Compiled finds a topic's compiled form by its name or key, ignoring case.
+func (c *Catalog) Compiled(name string) (*CompiledTopic, bool) {
+	i, ok := c.byKey[TopicKey(name)]
+	if !ok {
+		return nil, false
+	}
+	return c.compiled[i], true
+}

@@ -21,6 +21,11 @@ type Chat struct {
 	DigestThread int
 	// NextDigest is when the next digest is due; zero when digests are off.
 	NextDigest time.Time
+	// QuietStart and QuietEnd ("HH:MM" local) bound the hours in which instant alerts are
+	// held until QuietEnd; both "" when the chat has none.
+	QuietStart, QuietEnd string
+	// MutedUntil is when the chat's instant alerts resume; zero when not muted.
+	MutedUntil time.Time
 	Created    time.Time
 }
 
@@ -69,36 +74,52 @@ func (s *Store) StartChat(ctx context.Context, info ChatInfo) (Chat, bool, error
 
 // Chat returns the chat with this id, or ErrNotFound.
 func (s *Store) Chat(ctx context.Context, id int64) (Chat, error) {
-	var c Chat
-	var zone string
-	var active int
-	var next sql.NullInt64
-	var created int64
-	err := s.reader.QueryRowContext(ctx, `
-		SELECT id, type, title, active, time_zone, digest_time, digest_thread, next_digest_at, created_at
-		FROM chats WHERE id = ?`, id).
-		Scan(&c.ID, &c.Type, &c.Title, &active, &zone, &c.DigestTime, &c.DigestThread, &next, &created)
+	c, err := s.scanChat(s.reader.QueryRowContext(ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Chat{}, ErrNotFound
 	}
 	if err != nil {
 		return Chat{}, fmt.Errorf("subscriptions: chat %d: %w", id, err)
 	}
+	return c, nil
+}
+
+// chatColumns lists the columns scanChat reads, in its order.
+const chatColumns = `id, type, title, active, time_zone, digest_time, digest_thread, next_digest_at, created_at,
+	quiet_start, quiet_end, muted_until`
+
+// scanChat reads a row of chatColumns, then extra.
+func (s *Store) scanChat(row interface{ Scan(...any) error }, extra ...any) (Chat, error) {
+	var c Chat
+	var zone string
+	var active int
+	var next sql.NullInt64
+	var created, muted int64
+	dest := append([]any{&c.ID, &c.Type, &c.Title, &active, &zone, &c.DigestTime, &c.DigestThread, &next, &created,
+		&c.QuietStart, &c.QuietEnd, &muted}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return Chat{}, err
+	}
 	c.Active = active == 1
 	c.TimeZone = s.location(zone)
 	c.NextDigest = fromUnix(next.Int64)
 	c.Created = fromUnix(created)
+	c.MutedUntil = fromUnix(muted)
 	return c, nil
 }
 
-// location loads a stored zone name; a zone this system no longer knows falls back to the
-// default zone.
+// location loads a stored zone name (see LoadZone), once per name; a zone this system no
+// longer knows falls back to the default zone.
 func (s *Store) location(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
+	if loc, ok := s.zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := LoadZone(name)
 	if err != nil {
 		s.log.Warn("stored time zone unknown, using default", "time_zone", name, "error", err)
 		return s.opts.TimeZone
 	}
+	s.zones.Store(name, loc)
 	return loc
 }
 
@@ -117,21 +138,25 @@ func (s *Store) ForgetChat(ctx context.Context, id int64) error {
 
 // SetDigestTime sets the chat's digest time ("HH:MM") and the forum topic it goes to, or
 // turns digests off when hhmm is "". The next digest is the next time the chat's clock shows
-// hhmm.
+// hhmm on a local day that has had no digest yet.
 func (s *Store) SetDigestTime(ctx context.Context, id int64, hhmm string, threadID int) (Chat, error) {
 	c, err := s.Chat(ctx, id)
 	if err != nil {
 		return Chat{}, err
 	}
-	var next sql.NullInt64
 	if hhmm != "" {
-		if _, _, err := ParseClock(hhmm); err != nil {
+		h, m, err := ParseClock(hhmm)
+		if err != nil {
 			return Chat{}, err
 		}
-		next = sql.NullInt64{Int64: unix(NextDigest(s.now(), hhmm, c.TimeZone)), Valid: true}
+		hhmm = fmt.Sprintf("%02d:%02d", h, m)
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE chats SET digest_time = ?, digest_thread = ?, next_digest_at = ? WHERE id = ?`,
+		next, err := nextDigestAt(ctx, tx, id, hhmm, c.TimeZone, s.now())
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE chats SET digest_time = ?, digest_thread = ?, next_digest_at = ? WHERE id = ?`,
 			hhmm, threadID, next, id)
 		return err
 	})

@@ -3,8 +3,8 @@ package subscriptions
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -12,8 +12,12 @@ import (
 // DueDigest is a chat whose digest time has come.
 type DueDigest struct {
 	Chat Chat
-	// Scheduled is the digest time that fell due.
+	// Scheduled is the digest time that fell due: the latest the chat's clock passed, so after
+	// a downtime it is the most recent missed one.
 	Scheduled time.Time
+	// Expired is set when Scheduled is more than CatchUpWindow ago: the digest is not sent and
+	// the next regular one covers its entries.
+	Expired bool
 	// Cursor is where the chat's last digest ended; DigestItems reads from there.
 	Cursor int64
 }
@@ -26,35 +30,25 @@ func (d DueDigest) LocalDate() string {
 // DueDigests returns up to limit active chats whose next digest is due at now.
 func (s *Store) DueDigests(ctx context.Context, now time.Time, limit int) ([]DueDigest, error) {
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT id, next_digest_at, digest_cursor FROM chats
+		SELECT `+chatColumns+`, digest_cursor FROM chats
 		WHERE next_digest_at IS NOT NULL AND next_digest_at <= ? AND active = 1
 		ORDER BY next_digest_at, id LIMIT ?`, unix(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions: due digests: %w", err)
 	}
-	type due struct {
-		id, scheduled, cursor int64
-	}
-	var ids []due
+	defer rows.Close()
+	var out []DueDigest
 	for rows.Next() {
-		var d due
-		if err := rows.Scan(&d.id, &d.scheduled, &d.cursor); err != nil {
-			rows.Close()
+		var cursor int64
+		c, err := s.scanChat(rows, &cursor)
+		if err != nil {
 			return nil, fmt.Errorf("subscriptions: due digests: %w", err)
 		}
-		ids = append(ids, d)
+		scheduled := dueAt(c.NextDigest, now, c.DigestTime, c.TimeZone)
+		out = append(out, DueDigest{Chat: c, Scheduled: scheduled, Cursor: cursor, Expired: now.Sub(scheduled) > CatchUpWindow})
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("subscriptions: due digests: %w", err)
-	}
-	out := make([]DueDigest, 0, len(ids))
-	for _, d := range ids {
-		c, err := s.Chat(ctx, d.id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, DueDigest{Chat: c, Scheduled: fromUnix(d.scheduled), Cursor: d.cursor})
 	}
 	return out, nil
 }
@@ -66,58 +60,123 @@ type DigestItem struct {
 	Labels []string
 }
 
-// DigestItems returns the entries that matched the chat's subscriptions after cursor, each
-// once, oldest published first, and the cursor that ends them.
+// DigestItems returns the entries that matched the chat's digest and both-mode subscriptions
+// after cursor, each once, oldest published first, and the cursor that ends them. Entries of
+// subscriptions muted now, or in instant mode, are left out; the cursor moves past them too.
 func (s *Store) DigestItems(ctx context.Context, chatID, cursor int64) ([]DigestItem, int64, error) {
-	rows, err := s.reader.QueryContext(ctx, `
-		SELECT group_concat(m.subscription_id || ' ' || m.label, char(10)), MAX(m.id), `+entryColumns+`
-		FROM matches m JOIN entries e ON e.id = m.entry_id
-		WHERE m.chat_id = ? AND m.id > ?
-		GROUP BY m.entry_id
-		ORDER BY e.published, e.id`, chatID, cursor)
+	items, end, err := s.DigestItemsOf(ctx, []DueDigest{{Chat: Chat{ID: chatID}, Cursor: cursor}})
 	if err != nil {
-		return nil, 0, fmt.Errorf("subscriptions: digest items of chat %d: %w", chatID, err)
+		return nil, 0, err
+	}
+	return items[0], max(end, cursor), nil
+}
+
+// DigestItemsOf is DigestItems for several due chats in one query: items[i] are dues[i]'s.
+// One cursor ends them all (match ids are global).
+func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]DigestItem, end int64, err error) {
+	items = make([][]DigestItem, len(dues))
+	if len(dues) == 0 {
+		return items, 0, nil
+	}
+	if err := s.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM matches`).Scan(&end); err != nil {
+		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
+	}
+	var list strings.Builder
+	index := make(map[int64]int, len(dues))
+	list.WriteByte('[')
+	for i, d := range dues {
+		if i > 0 {
+			list.WriteByte(',')
+		}
+		fmt.Fprintf(&list, "[%d,%d]", d.Chat.ID, d.Cursor)
+		index[d.Chat.ID] = i
+	}
+	list.WriteByte(']')
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT m.chat_id, m.entry_id, group_concat(m.label, char(10) ORDER BY m.subscription_id)
+		FROM json_each(?1) d
+		CROSS JOIN matches m ON m.chat_id = d.value ->> 0 AND m.id > d.value ->> 1 AND m.id <= ?2
+		JOIN entries e ON e.id = m.entry_id
+		JOIN subscriptions s ON s.id = m.subscription_id
+		WHERE s.mode IN ('digest', 'both') AND s.muted_until <= ?3
+		GROUP BY m.chat_id, m.entry_id
+		ORDER BY m.chat_id, e.published, e.id`, list.String(), end, unix(s.now()))
+	if err != nil {
+		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 	}
 	defer rows.Close()
-	var items []DigestItem
-	end := cursor
+	// Chats share entries: each is read once, below, and its items point at the one copy.
+	entries := map[int64]*StoredEntry{}
+	type ref struct{ chat, item int }
+	refs := map[int64][]ref{}
 	for rows.Next() {
-		var it DigestItem
+		var chatID, entryID int64
 		var labels string
-		var last int64
-		entryDest, fill := entryFields(&it.Entry)
-		if err := rows.Scan(append([]any{&labels, &last}, entryDest...)...); err != nil {
-			return nil, 0, fmt.Errorf("subscriptions: digest items of chat %d: %w", chatID, err)
+		if err := rows.Scan(&chatID, &entryID, &labels); err != nil {
+			return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 		}
-		fill()
-		it.Labels = orderedLabels(labels)
-		items = append(items, it)
-		end = max(end, last)
+		i := index[chatID]
+		refs[entryID] = append(refs[entryID], ref{i, len(items[i])})
+		items[i] = append(items[i], DigestItem{Labels: uniqueLines(labels)})
+		entries[entryID] = nil
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("subscriptions: digest items of chat %d: %w", chatID, err)
+		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
+	}
+	rows.Close()
+	if err := s.loadEntries(ctx, entries); err != nil {
+		return nil, 0, err
+	}
+	for id, rs := range refs {
+		for _, r := range rs {
+			if e := entries[id]; e != nil {
+				items[r.chat][r.item].Entry = *e
+			}
+		}
 	}
 	return items, end, nil
 }
 
-// orderedLabels turns "subscriptionID label" lines into labels ordered by subscription id.
-func orderedLabels(lines string) []string {
-	type sl struct {
-		id    int64
-		label string
+// loadEntries fills entries (keyed by row id) with the stored entries.
+func (s *Store) loadEntries(ctx context.Context, entries map[int64]*StoredEntry) error {
+	if len(entries) == 0 {
+		return nil
 	}
-	var all []sl
-	for _, line := range strings.Split(lines, "\n") {
-		var x sl
-		idText, label, _ := strings.Cut(line, " ")
-		fmt.Sscan(idText, &x.id)
-		x.label = label
-		all = append(all, x)
+	var ids strings.Builder
+	ids.WriteByte('[')
+	for id := range entries {
+		if ids.Len() > 1 {
+			ids.WriteByte(',')
+		}
+		fmt.Fprint(&ids, id)
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].id < all[j].id })
+	ids.WriteByte(']')
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))`, ids.String())
+	if err != nil {
+		return fmt.Errorf("subscriptions: load entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e := new(StoredEntry)
+		dest, fill := entryFields(e)
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("subscriptions: load entries: %w", err)
+		}
+		fill()
+		entries[e.RowID] = e
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("subscriptions: load entries: %w", err)
+	}
+	return nil
+}
+
+// uniqueLines splits newline-separated labels, dropping repeats (a topic followed in two
+// forum topics of one chat).
+func uniqueLines(lines string) []string {
 	var labels []string
-	for _, x := range all {
-		labels = appendUnique(labels, x.label)
+	for line := range strings.SplitSeq(lines, "\n") {
+		labels = appendUnique(labels, line)
 	}
 	return labels
 }
@@ -134,50 +193,98 @@ type DigestRun struct {
 
 // RecordDigest queues a digest's messages and schedules the chat's next digest, in one
 // transaction. A chat gets at most one digest per local day: when one was already recorded
-// for that day nothing is queued and the entries wait for the next. With no messages only the
-// schedule moves. It reports whether messages were queued.
+// for that day (in its zone now, or under the date it was recorded for) nothing is queued and
+// the entries wait for the next. An expired digest (see DueDigest) queues nothing either.
+// Held instant alerts (quiet hours) of entries the digest covers are dropped: the digest
+// brings them. With no messages only the schedule moves. It reports whether messages were
+// queued.
 func (s *Store) RecordDigest(ctx context.Context, run DigestRun) (bool, error) {
-	c := run.Due.Chat
-	now := s.now()
-	var next sql.NullInt64
-	if c.DigestTime != "" {
-		next = sql.NullInt64{Int64: unix(NextDigest(now, c.DigestTime, c.TimeZone)), Valid: true}
+	queued, err := s.RecordDigests(ctx, []DigestRun{run})
+	if err != nil {
+		return false, err
 	}
-	queued := false
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		queued = false
-		if len(run.Messages) > 0 {
-			r, err := tx.ExecContext(ctx, `
-				INSERT INTO digest_runs (chat_id, local_date, entries, created_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT DO NOTHING`, c.ID, run.Due.LocalDate(), run.Entries, unix(now))
+	return queued[0], nil
+}
+
+// RecordDigests is RecordDigest for several chats in one transaction; queued[i] is runs[i]'s.
+func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []bool, err error) {
+	now := s.now()
+	queued = make([]bool, len(runs))
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		clear(queued)
+		for i, run := range runs {
+			q, err := recordDigest(ctx, tx, s.location, run, now)
 			if err != nil {
-				return err
+				return fmt.Errorf("chat %d: %w", run.Due.Chat.ID, err)
+			}
+			queued[i] = q
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions: record digests: %w", err)
+	}
+	return queued, nil
+}
+
+func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.Location, run DigestRun, now time.Time) (bool, error) {
+	c := run.Due.Chat
+	var hhmm, zone, quiet string
+	err := tx.QueryRowContext(ctx, `SELECT digest_time, time_zone, quiet_start FROM chats WHERE id = ?`, c.ID).Scan(&hhmm, &zone, &quiet)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // forgotten meanwhile
+	}
+	if err != nil {
+		return false, err
+	}
+	loc := location(zone) // the chat's settings now, should they have changed since DueDigests
+	queued := false
+	if len(run.Messages) > 0 && !run.Due.Expired {
+		done, err := digestedOn(ctx, tx, c.ID, run.Due.Scheduled, loc)
+		if err != nil {
+			return false, err
+		}
+		if !done {
+			r, err := tx.ExecContext(ctx, `
+				INSERT INTO digest_runs (chat_id, local_date, entries, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`, c.ID, run.Due.Scheduled.In(loc).Format(time.DateOnly), run.Entries, unix(run.Due.Scheduled), unix(now))
+			if err != nil {
+				return false, err
 			}
 			n, err := r.RowsAffected()
 			if err != nil {
-				return err
+				return false, err
 			}
 			queued = n == 1
 		}
-		if queued {
-			for _, text := range run.Messages {
-				_, err := tx.ExecContext(ctx, `
-					INSERT INTO outbox (chat_id, thread_id, kind, text, due_at, created_at) VALUES (?, ?, 'digest', ?, ?, ?)`,
-					c.ID, c.DigestThread, text, unix(now), unix(now))
-				if err != nil {
-					return err
-				}
-			}
-			_, err := tx.ExecContext(ctx, `UPDATE chats SET digest_cursor = ? WHERE id = ?`, run.Cursor, c.ID)
+	}
+	cursor := sql.NullInt64{}
+	if queued {
+		for _, text := range run.Messages {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO outbox (chat_id, thread_id, kind, text, due_at, created_at) VALUES (?, ?, 'digest', ?, ?, ?)`,
+				c.ID, c.DigestThread, text, unix(now), unix(now))
 			if err != nil {
-				return err
+				return false, err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE chats SET next_digest_at = ? WHERE id = ?`, next, c.ID)
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("subscriptions: record digest of chat %d: %w", c.ID, err)
+		if quiet != "" { // without quiet hours there are no held alerts (SetQuietHours releases them)
+			_, err := tx.ExecContext(ctx, `
+				DELETE FROM outbox WHERE chat_id = ?1 AND kind = 'alert' AND due_at > ?2 AND EXISTS (
+					SELECT 1 FROM matches m JOIN subscriptions s ON s.id = m.subscription_id
+					WHERE m.chat_id = ?1 AND m.entry_id = outbox.entry_id AND m.id > ?3 AND m.id <= ?4
+						AND s.mode IN ('digest', 'both'))`,
+				c.ID, unix(now), run.Due.Cursor, run.Cursor)
+			if err != nil {
+				return false, err
+			}
+		}
+		cursor = sql.NullInt64{Int64: run.Cursor, Valid: true}
 	}
-	return queued, nil
+	next, err := nextDigestAt(ctx, tx, c.ID, hhmm, loc, now)
+	if err != nil {
+		return false, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE chats SET next_digest_at = ?, digest_cursor = COALESCE(?, digest_cursor) WHERE id = ?`, next, cursor, c.ID)
+	return queued, err
 }

@@ -24,6 +24,10 @@ type Subscription struct {
 	// Query is the chat's own query as typed, or "" for a topic.
 	Query   string
 	Created time.Time
+	// Mode is ModeInstant, ModeDigest or ModeBoth.
+	Mode string
+	// MutedUntil is when the subscription is heard again; zero when not muted.
+	MutedUntil time.Time
 }
 
 // Label is what the subscription is shown as: the topic's name or the query.
@@ -123,7 +127,7 @@ func (s *Store) unfollow(ctx context.Context, query string, args ...any) (bool, 
 // Subscriptions returns the chat's subscriptions, oldest first.
 func (s *Store) Subscriptions(ctx context.Context, chatID int64) ([]Subscription, error) {
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT id, chat_id, thread_id, topic, query, created_at FROM subscriptions
+		SELECT id, chat_id, thread_id, topic, query, created_at, mode, muted_until FROM subscriptions
 		WHERE chat_id = ? ORDER BY id`, chatID)
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions: list of chat %d: %w", chatID, err)
@@ -132,11 +136,12 @@ func (s *Store) Subscriptions(ctx context.Context, chatID int64) ([]Subscription
 	var subs []Subscription
 	for rows.Next() {
 		var sub Subscription
-		var created int64
-		if err := rows.Scan(&sub.ID, &sub.ChatID, &sub.ThreadID, &sub.Topic, &sub.Query, &created); err != nil {
+		var created, muted int64
+		if err := rows.Scan(&sub.ID, &sub.ChatID, &sub.ThreadID, &sub.Topic, &sub.Query, &created, &sub.Mode, &muted); err != nil {
 			return nil, fmt.Errorf("subscriptions: list of chat %d: %w", chatID, err)
 		}
 		sub.Created = fromUnix(created)
+		sub.MutedUntil = fromUnix(muted)
 		subs = append(subs, sub)
 	}
 	if err := rows.Err(); err != nil {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"livealert/sources"
 )
@@ -27,8 +26,22 @@ type IngestResult struct {
 // forum topic) that it matched. There is no moment at which an entry is recorded but its
 // alerts are not queued. The first poll of a source records its entries without alerting
 // anyone, so adding a source never floods chats with old news. An entry seen before is not
-// alerted again; an edited one has its stored text updated.
+// alerted again; an edited one has its stored text updated (and is alerted again only with
+// IngestOptions.AlertOnEdit, see IngestWith).
 func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Entry) (IngestResult, error) {
+	return s.IngestWith(ctx, source, entries, IngestOptions{})
+}
+
+// IngestOptions change what Ingest does with a source's entries.
+type IngestOptions struct {
+	// AlertOnEdit matches an edited entry (one whose content hash changed) again and queues
+	// an alert to every chat it matches now, as for a new entry. An alert still waiting in
+	// the outbox is not doubled: it will show the edited text.
+	AlertOnEdit bool
+}
+
+// IngestWith is Ingest with options.
+func (s *Store) IngestWith(ctx context.Context, source string, entries []sources.Entry, opts IngestOptions) (IngestResult, error) {
 	var res IngestResult
 	matcher := s.Matcher()
 	now := s.now()
@@ -40,6 +53,11 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			return err
 		}
 		res.Primed = primed == 0
+		policy, err := newAlertPolicy(ctx, tx, now, s.location)
+		if err != nil {
+			return err
+		}
+		defer policy.close()
 		for _, e := range entries {
 			if e.Published.IsZero() {
 				e.Published = now
@@ -56,6 +74,13 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 					e.Title, strings.Join(e.Body, "\n"), e.URL, e.Hash, rowID)
 				if err != nil {
 					return err
+				}
+				if opts.AlertOnEdit && !res.Primed {
+					queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(NewDocument(e.Title, e.Body)))
+					if err != nil {
+						return err
+					}
+					res.Queued += queued
 				}
 				continue
 			case !errors.Is(err, sql.ErrNoRows):
@@ -75,7 +100,7 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			if res.Primed {
 				continue
 			}
-			queued, err := queueAlerts(ctx, tx, rowID, matcher.Match(NewDocument(e.Title, e.Body)), now)
+			queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(NewDocument(e.Title, e.Body)))
 			if err != nil {
 				return err
 			}
@@ -93,9 +118,11 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 }
 
 // queueAlerts records the hits of one entry as matches and queues one alert per chat and
-// forum topic, labelled with everything that matched there. hits are ordered by chat and
-// thread (Matcher.Match's order). It returns how many alerts it queued.
-func queueAlerts(ctx context.Context, tx *sql.Tx, entryID int64, hits []Hit, now time.Time) (int, error) {
+// forum topic, labelled with everything that matched there, as policy allows: muted
+// subscriptions record nothing, digest-mode ones only the match, muted chats get no alert and
+// chats in quiet hours get theirs due when the hours end. hits are ordered by chat and thread
+// (Matcher.Match's order). It returns how many alerts it queued.
+func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []Hit) (int, error) {
 	if len(hits) == 0 {
 		return 0, nil
 	}
@@ -108,24 +135,42 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, entryID int64, hits []Hit, now
 	defer insertMatch.Close()
 	insertAlert, err := tx.PrepareContext(ctx, `
 		INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
-		SELECT ?1, ?2, 'alert', ?3, ?4, ?5, ?5 WHERE EXISTS (SELECT 1 FROM chats WHERE id = ?1 AND active = 1)
+		SELECT ?1, ?2, 'alert', ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM chats WHERE id = ?1 AND active = 1)
 		ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return 0, err
 	}
 	defer insertAlert.Close()
 	queued := 0
+	now := policy.now
 	for i := 0; i < len(hits); {
 		j := i
 		var labels []string
 		for ; j < len(hits) && hits[j].ChatID == hits[i].ChatID && hits[j].ThreadID == hits[i].ThreadID; j++ {
 			h := hits[j]
+			record, instant, err := policy.subscription(ctx, h.SubscriptionID)
+			if err != nil {
+				return 0, err
+			}
+			if !record {
+				continue
+			}
 			if _, err := insertMatch.ExecContext(ctx, h.ChatID, entryID, h.SubscriptionID, h.Label); err != nil {
 				return 0, err
 			}
-			labels = appendUnique(labels, h.Label)
+			if instant {
+				labels = appendUnique(labels, h.Label)
+			}
 		}
-		r, err := insertAlert.ExecContext(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(now))
+		due, alert, err := policy.alertDue(ctx, hits[i].ChatID)
+		if err != nil {
+			return 0, err
+		}
+		if !alert || len(labels) == 0 {
+			i = j
+			continue
+		}
+		r, err := insertAlert.ExecContext(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(due), unix(now))
 		if err != nil {
 			return 0, err
 		}

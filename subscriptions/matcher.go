@@ -1,9 +1,14 @@
 package subscriptions
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+	"unicode/utf8"
 )
 
 // Hit is one subscription that matched an entry.
@@ -15,65 +20,193 @@ type Hit struct {
 	Label string
 }
 
+// subscriber is one subscription as the matcher keeps it, 24 bytes.
 type subscriber struct {
 	subscriptionID int64
 	chatID         int64
-	threadID       int
+	threadID       int32
+	unit           uint32 // what it follows: a unit of the matcher's index
 }
 
-type querySubscribers struct {
-	label       string
-	query       *Query
-	subscribers []subscriber
+// subscriptionRow is a subscription as the matcher is built from it.
+type subscriptionRow struct {
+	subscriber
+	topic, query string
 }
 
-// Matcher is an immutable snapshot of every active chat's subscriptions, compiled: a catalog
-// topic is evaluated once per entry whatever the number of its followers, and so is a query
-// that several chats typed alike.
+// Matcher is an immutable snapshot of every active chat's subscriptions, compiled once: each
+// catalog topic and each distinct query is one unit of an inverted index (see match_index.go),
+// evaluated once per entry whatever the number of chats that follow it, and only when the
+// entry has a term the unit is indexed under. It is safe for concurrent use.
 type Matcher struct {
-	catalog *Catalog
-	topics  [][]subscriber // by catalog index
-	queries []querySubscribers
+	index  *matchIndex
+	labels []string     // unit → the topic's name or the query as typed
+	subs   []subscriber // ordered as Match returns hits: by chat, thread, subscription
+	starts []uint32     // unit u's subscribers are subs[at[starts[u]:starts[u+1]]]
+	at     []uint32
 }
 
-// Match returns every subscription the document matches, ordered by chat, thread and label.
+// Match returns every subscription the document matches, ordered by chat, thread and
+// subscription.
 func (m *Matcher) Match(d *Document) []Hit {
-	var hits []Hit
-	for i, subs := range m.topics {
-		if len(subs) == 0 || !m.catalog.compiled[i].Match(d) {
-			continue
-		}
-		for _, s := range subs {
-			hits = append(hits, Hit{SubscriptionID: s.subscriptionID, ChatID: s.chatID, ThreadID: s.threadID, Label: m.catalog.topics[i].Name})
+	x := m.index.prepare(d)
+	var matched []uint32 // positions in m.subs
+	for _, u := range m.index.candidates(nil, x) {
+		if m.index.match(u, x) {
+			matched = append(matched, m.at[m.starts[u]:m.starts[u+1]]...)
 		}
 	}
-	for _, q := range m.queries {
-		if !q.query.Match(d) {
-			continue
-		}
-		for _, s := range q.subscribers {
-			hits = append(hits, Hit{SubscriptionID: s.subscriptionID, ChatID: s.chatID, ThreadID: s.threadID, Label: q.label})
+	slices.Sort(matched)
+	return m.hits(matched)
+}
+
+// matchScan is Match without the index and without sharing work between subscriptions: each
+// subscription's query is verified on its own. Tests and benchmarks compare the two.
+func (m *Matcher) matchScan(d *Document) []Hit {
+	x := m.index.prepare(d)
+	var matched []uint32
+	for i, s := range m.subs {
+		if m.index.match(s.unit, x) {
+			matched = append(matched, uint32(i))
 		}
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		a, b := hits[i], hits[j]
-		if a.ChatID != b.ChatID {
-			return a.ChatID < b.ChatID
-		}
-		if a.ThreadID != b.ThreadID {
-			return a.ThreadID < b.ThreadID
-		}
-		return a.SubscriptionID < b.SubscriptionID
-	})
+	return m.hits(matched)
+}
+
+// hits returns the hits of the subscriptions at the positions in m.subs.
+func (m *Matcher) hits(positions []uint32) []Hit {
+	if len(positions) == 0 {
+		return nil
+	}
+	hits := make([]Hit, len(positions))
+	for i, p := range positions {
+		s := m.subs[p]
+		hits[i] = Hit{SubscriptionID: s.subscriptionID, ChatID: s.chatID, ThreadID: int(s.threadID), Label: m.labels[s.unit]}
+	}
 	return hits
+}
+
+func sortHits(hits []Hit) {
+	slices.SortFunc(hits, func(a, b Hit) int {
+		switch {
+		case a.ChatID != b.ChatID:
+			return cmp.Compare(a.ChatID, b.ChatID)
+		case a.ThreadID != b.ThreadID:
+			return cmp.Compare(a.ThreadID, b.ThreadID)
+		}
+		return cmp.Compare(a.SubscriptionID, b.SubscriptionID)
+	})
+}
+
+// buildMatcher compiles the subscriptions. Subscriptions to a topic not in the catalog, or
+// whose query does not parse, are skipped and logged. Each distinct query text is parsed
+// once; the parsing, most of the work, is spread over GOMAXPROCS goroutines, which return
+// before buildMatcher does.
+func buildMatcher(catalog *Catalog, rows []subscriptionRow, log *slog.Logger) *Matcher {
+	distinct := map[string]int{} // query text → index in texts
+	var texts []string
+	for _, r := range rows {
+		if _, ok := distinct[r.query]; !ok && r.topic == "" {
+			distinct[r.query] = len(texts)
+			texts = append(texts, r.query)
+		}
+	}
+	parsed := parseQueries(texts)
+
+	b := newMatchIndexBuilder()
+	m := &Matcher{}
+	topicUnit := map[string]uint32{}
+	queryUnit := make([]int32, len(texts)) // index in texts → unit + 1, 0 before it is added
+	m.subs = make([]subscriber, 0, len(rows))
+	for _, r := range rows {
+		var u uint32
+		if r.topic != "" {
+			var ok bool
+			if u, ok = topicUnit[r.topic]; !ok {
+				ti, known := catalog.byKey[r.topic]
+				if !known {
+					log.Warn("subscription to unknown topic skipped", "subscription_id", r.subscriptionID, "topic", r.topic)
+					continue
+				}
+				u = b.addTopic(catalog.compiled[ti])
+				m.labels = append(m.labels, catalog.topics[ti].Name)
+				topicUnit[r.topic] = u
+			}
+		} else {
+			i := distinct[r.query]
+			if parsed[i].err != nil {
+				log.Warn("subscription with invalid query skipped", "subscription_id", r.subscriptionID, "error", parsed[i].err)
+				continue
+			}
+			if queryUnit[i] == 0 {
+				queryUnit[i] = int32(b.add(parsed[i].root)) + 1
+				m.labels = append(m.labels, r.query)
+			}
+			u = uint32(queryUnit[i] - 1)
+		}
+		s := r.subscriber
+		s.unit = u
+		m.subs = append(m.subs, s)
+	}
+	m.index = b.build()
+	slices.SortFunc(m.subs, func(a, b subscriber) int {
+		switch {
+		case a.chatID != b.chatID:
+			return cmp.Compare(a.chatID, b.chatID)
+		case a.threadID != b.threadID:
+			return cmp.Compare(a.threadID, b.threadID)
+		}
+		return cmp.Compare(a.subscriptionID, b.subscriptionID)
+	})
+	m.subs = slices.Clip(m.subs)
+	m.starts = make([]uint32, len(m.labels)+1)
+	for _, s := range m.subs {
+		m.starts[s.unit+1]++
+	}
+	for u := range m.labels {
+		m.starts[u+1] += m.starts[u]
+	}
+	m.at = make([]uint32, len(m.subs))
+	fill := slices.Clone(m.starts[:len(m.labels)])
+	for i, s := range m.subs {
+		m.at[fill[s.unit]] = uint32(i)
+		fill[s.unit]++
+	}
+	return m
+}
+
+type parsedQuery struct {
+	root *queryNode
+	err  error
+}
+
+// parseQueries parses the texts in parallel, as ParseQuery would.
+func parseQueries(texts []string) []parsedQuery {
+	out := make([]parsedQuery, len(texts))
+	workers := min(runtime.GOMAXPROCS(0), len(texts)/1000+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(texts); i += workers {
+				if utf8.RuneCountInString(texts[i]) > MaxQueryLen {
+					_, out[i].err = ParseQuery(texts[i])
+				} else if root, e := parseQueryTree(texts[i]); e != nil {
+					_, out[i].err = ParseQuery(texts[i]) // for the error as ParseQuery words it
+				} else {
+					out[i].root = root
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // Matcher returns the matcher of the subscriptions as they were after the last change.
 func (s *Store) Matcher() *Matcher { return s.matcher.Load() }
 
-// rebuildMatcher compiles the subscriptions of every active chat and swaps the new matcher in.
-// Subscriptions to a topic no longer in the catalog, or whose query no longer parses, are
-// skipped and logged.
+// rebuildMatcher compiles the subscriptions of every active chat and swaps the new matcher in;
+// matching goes on with the old one until then.
 func (s *Store) rebuildMatcher(ctx context.Context) error {
 	s.rebuild.Lock()
 	defer s.rebuild.Unlock()
@@ -86,39 +219,17 @@ func (s *Store) rebuildMatcher(ctx context.Context) error {
 		return fmt.Errorf("subscriptions: load subscriptions: %w", err)
 	}
 	defer rows.Close()
-	m := &Matcher{catalog: s.catalog, topics: make([][]subscriber, len(s.catalog.topics))}
-	byQuery := map[string]int{}
+	var subs []subscriptionRow
 	for rows.Next() {
-		var sub subscriber
-		var topic, query string
-		if err := rows.Scan(&sub.subscriptionID, &sub.chatID, &sub.threadID, &topic, &query); err != nil {
+		var r subscriptionRow
+		if err := rows.Scan(&r.subscriptionID, &r.chatID, &r.threadID, &r.topic, &r.query); err != nil {
 			return fmt.Errorf("subscriptions: load subscriptions: %w", err)
 		}
-		if topic != "" {
-			i, ok := s.catalog.byKey[topic]
-			if !ok {
-				s.log.Warn("subscription to unknown topic skipped", "subscription_id", sub.subscriptionID, "topic", topic)
-				continue
-			}
-			m.topics[i] = append(m.topics[i], sub)
-			continue
-		}
-		i, ok := byQuery[query]
-		if !ok {
-			q, err := ParseQuery(query)
-			if err != nil {
-				s.log.Warn("subscription with invalid query skipped", "subscription_id", sub.subscriptionID, "error", err)
-				continue
-			}
-			i = len(m.queries)
-			byQuery[query] = i
-			m.queries = append(m.queries, querySubscribers{label: query, query: q})
-		}
-		m.queries[i].subscribers = append(m.queries[i].subscribers, sub)
+		subs = append(subs, r)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("subscriptions: load subscriptions: %w", err)
 	}
-	s.matcher.Store(m)
+	s.matcher.Store(buildMatcher(s.catalog, subs, s.log))
 	return nil
 }

@@ -45,6 +45,19 @@ func ParseQuery(s string) (*Query, error) {
 
 // parseQuery parses a query of any length; errors have no Example.
 func parseQuery(s string) (*Query, *QueryError) {
+	root, e := parseQueryTree(s)
+	if e != nil {
+		return nil, e
+	}
+	q := &Query{root: root, text: root.String()}
+	terms := root.appendTerms(nil)
+	q.terms = uniqueSorted(terms)
+	return q, nil
+}
+
+// parseQueryTree is parseQuery without rendering String and collecting Terms, for the matcher,
+// which needs only the tree.
+func parseQueryTree(s string) (*queryNode, *QueryError) {
 	rs := []rune(s)
 	toks, e := lexQuery(rs)
 	if e != nil {
@@ -68,10 +81,7 @@ func parseQuery(s string) (*Query, *QueryError) {
 		}
 		return nil, newQueryError(kind, bad.pos, bad.pos)
 	}
-	q := &Query{root: root, text: root.String()}
-	terms := root.appendTerms(nil)
-	q.terms = uniqueSorted(terms)
-	return q, nil
+	return root, nil
 }
 
 // queryParser is a recursive-descent parser over a query's tokens:

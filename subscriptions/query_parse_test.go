@@ -20,7 +20,7 @@ func TestParseQuery(t *testing.T) {
 		{"explicit and", "drones AND Belgorod", "drone AND belgorod", []string{"belgorod", "drone"}},
 		{"phrase", `"peace talks"`, `"peace talk"`, []string{"peace", "talk"}},
 		{"typographic quotes", `“peace talks”`, `"peace talk"`, []string{"peace", "talk"}},
-		{"guillemets", `«мирные переговоры»`, `"мирные переговоры"`, []string{"мирные", "переговоры"}},
+		{"guillemets", `«мирные переговоры»`, `"мирн переговор"`, []string{"мирн", "переговор"}},
 		{"or", "drones OR missiles", "drone OR missile", []string{"drone", "missile"}},
 		{"pipe", "drones|missiles | uav", "drone OR missile OR uav", []string{"drone", "missile", "uav"}},
 		{"lowercase or is a word", "drones or missiles", "drone AND or AND missile", []string{"drone", "missile", "or"}},

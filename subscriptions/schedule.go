@@ -50,3 +50,32 @@ func wallTime(y int, mo time.Month, d, h, m int, loc *time.Location) time.Time {
 	}
 	return t
 }
+
+// CatchUpWindow is how late a digest may still go out: a digest time missed while livealert
+// was down is made up when it comes back within this window; after it, the next regular
+// digest covers the gap.
+const CatchUpWindow = 12 * time.Hour
+
+// LastDigest returns the latest instant at or before t at which the wall clock in loc reads
+// hhmm, with NextDigest's rules for days when hhmm is skipped or repeated. hhmm must have
+// passed ParseClock.
+func LastDigest(t time.Time, hhmm string, loc *time.Location) time.Time {
+	h, m, err := ParseClock(hhmm)
+	if err != nil {
+		return time.Time{}
+	}
+	local := t.In(loc)
+	for day := 0; day > -3; day-- {
+		u := wallTime(local.Year(), local.Month(), local.Day()+day, h, m, loc)
+		if !u.After(t) {
+			return u.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// localDay returns the bounds [start, end) of the day, in loc, that t falls on.
+func localDay(t time.Time, loc *time.Location) (start, end time.Time) {
+	l := t.In(loc)
+	return wallTime(l.Year(), l.Month(), l.Day(), 0, 0, loc), wallTime(l.Year(), l.Month(), l.Day()+1, 0, 0, loc)
+}

@@ -15,8 +15,8 @@ func (s *Store) SourceState(ctx context.Context, name string) (sources.State, er
 	var st sources.State
 	var success int64
 	err := s.reader.QueryRowContext(ctx, `
-		SELECT etag, last_modified, last_success, failures, last_error FROM source_state WHERE name = ?`, name).
-		Scan(&st.ETag, &st.LastModified, &success, &st.Failures, &st.LastError)
+		SELECT etag, last_modified, last_success, failures, last_error, page FROM source_state WHERE name = ?`, name).
+		Scan(&st.ETag, &st.LastModified, &success, &st.Failures, &st.LastError, &st.Page)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sources.State{}, nil
 	}
@@ -32,15 +32,43 @@ func (s *Store) SourceState(ctx context.Context, name string) (sources.State, er
 func (s *Store) SaveSourceState(ctx context.Context, name string, st sources.State) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO source_state (name, etag, last_modified, last_success, failures, last_error)
-			VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO source_state (name, etag, last_modified, last_success, failures, last_error, page)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-				last_success = excluded.last_success, failures = excluded.failures, last_error = excluded.last_error`,
-			name, st.ETag, st.LastModified, unix(st.LastSuccess), st.Failures, st.LastError)
+				last_success = excluded.last_success, failures = excluded.failures, last_error = excluded.last_error,
+				page = excluded.page`,
+			name, st.ETag, st.LastModified, unix(st.LastSuccess), st.Failures, st.LastError, st.Page)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("subscriptions: save state of source %s: %w", name, err)
 	}
 	return nil
+}
+
+// SourceStates returns the stored State of every source the store has seen, by name.
+func (s *Store) SourceStates(ctx context.Context) (map[string]sources.State, error) {
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT name, etag, last_modified, last_success, failures, last_error, page FROM source_state`)
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions: source states: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]sources.State)
+	for rows.Next() {
+		var (
+			name    string
+			st      sources.State
+			success int64
+		)
+		if err := rows.Scan(&name, &st.ETag, &st.LastModified, &success, &st.Failures, &st.LastError, &st.Page); err != nil {
+			return nil, fmt.Errorf("subscriptions: source states: %w", err)
+		}
+		st.LastSuccess = fromUnix(success)
+		out[name] = st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("subscriptions: source states: %w", err)
+	}
+	return out, nil
 }

@@ -51,6 +51,7 @@ type Store struct {
 
 	rebuild sync.Mutex              // serialises matcher rebuilds
 	matcher atomic.Pointer[Matcher] // the matcher of the current subscriptions
+	zones   sync.Map                // zone name → *time.Location, see location
 
 	prepMu   sync.Mutex
 	prepared map[string]*sql.Stmt // hot read queries, prepared once on the read pool
@@ -84,7 +85,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s := &Store{opts: opts, catalog: catalog, log: opts.Logger}
 
 	path := sqlitePath.Replace(opts.Path)
-	s.writer, err = sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL")
+	s.writer, err = sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL&_stmt_cache_size=64")
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
 	}
@@ -98,7 +99,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.writer.Close()
 		return nil, err
 	}
-	s.reader, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_query_only=true")
+	s.reader, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_query_only=true&_stmt_cache_size=64")
 	if err != nil {
 		s.writer.Close()
 		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)

@@ -17,6 +17,7 @@ func FuzzTokenize(f *testing.F) {
 		"مرحبا بالعالم أحمد ١٢٣", "İstanbul Łódź Straße ŉ ﷺ", "e\u0301\u0306 и\u0306 😀\u200d👍",
 		"soft\u00adhyphen zero\u200bwidth", "cities classes avalanches news", "\xff\xfe'", "'s's''s",
 		"देवनागरी क्षत्रिय ไทย", "x² ½ ① Ⅻ ﬁre ＡＢＣ",
+		"Белгородской области Бєлгородської області Києві Харкові беспилотников ракетами",
 	} {
 		f.Add(s)
 	}

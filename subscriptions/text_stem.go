@@ -15,12 +15,7 @@ func stemWord(w []byte, sc textScript) []byte {
 	case scriptLatin:
 		return stemEnglish(w)
 	case scriptCyrillic:
-		// Russian and Ukrainian stemming plugs in here, e.g. with
-		// github.com/kljensen/snowball/russian:
-		//	return []byte(russian.Stem(string(w), false))
-		// (check idempotence on the corpus first: the contract above is what String relies
-		// on). Until then Cyrillic words are matched as written, after normalisation.
-		return w
+		return stemCyrillic(w)
 	}
 	return w
 }

@@ -12,7 +12,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"livealert/sources"
 	"livealert/subscriptions"
 )
 
@@ -49,6 +48,12 @@ type SourceConfig struct {
 	URL          string   `yaml:"url"`
 	Format       string   `yaml:"format"`
 	PollInterval Duration `yaml:"poll_interval"`
+	// How a page is read and followed: see config_sources.go.
+	Selectors          *SelectorsConfig `yaml:"selectors"`
+	Container          string           `yaml:"container"`
+	SplitLiveBlogItems bool             `yaml:"split_liveblog_items"`
+	AlertOnEdit        bool             `yaml:"alert_on_edit"`
+	Follow             string           `yaml:"follow"`
 }
 
 // TopicConfig is one catalog topic.
@@ -213,11 +218,7 @@ func (c *Config) Validate() []string {
 		} else if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host == "" {
 			p.add(at+".url", "%q has no host", s.URL)
 		}
-		switch sources.Format(s.Format) {
-		case "", sources.FormatAuto, sources.FormatLiveBlog, sources.FormatFeed:
-		default:
-			p.add(at+".format", "%q is not one of auto, liveblog, feed", s.Format)
-		}
+		s.validateReading(at, &p)
 		if s.PollInterval < 0 {
 			p.add(at+".poll_interval", "must be positive")
 		}

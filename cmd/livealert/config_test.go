@@ -74,9 +74,23 @@ func TestConfigProblemsAllAtOnceWithPaths(t *testing.T) {
 			want: []string{
 				`sources[0].poll_interval: "5 minutes" is not a duration`,
 				"sources[0].url: missing",
-				`sources[1].format: "html" is not one of auto, liveblog, feed`,
+				`sources[1].format: "html" is not one of auto, liveblog, jsonld, selectors, feed`,
 				`digest.time_zone: "Mars/Olympus" is not a time zone`,
 				`digest.time: "25:00" is not a time of day`,
+			},
+		},
+		{
+			name: "selectors, container, follow",
+			yaml: "sources:\n  - name: a\n    url: /x\n    format: selectors\n  - name: b\n    url: /y\n    container: \"div[\"\n    follow: \"live/(\"\n" +
+				"    selectors:\n      title: h2\n      body: \"p:nope\"\n      time_layout: hh:mm\n      time_zone: Mars/Olympus\n",
+			want: []string{
+				"sources[0].selectors: missing: format selectors needs selectors",
+				`sources[1].container: "div[" is not a CSS selector`,
+				`sources[1].follow: "live/(" is not a regular expression`,
+				"sources[1].selectors.entry: missing",
+				`sources[1].selectors.body: "p:nope" is not a CSS selector`,
+				`sources[1].selectors.time_layout: "hh:mm" is not a Go time layout`,
+				`sources[1].selectors.time_zone: "Mars/Olympus" is not a time zone`,
 			},
 		},
 		{
@@ -133,5 +147,49 @@ func TestMissingConfigFileNamesIt(t *testing.T) {
 	}
 	if exitCode(err) != 2 {
 		t.Fatalf("exit code %d, want 2", exitCode(err))
+	}
+}
+
+func TestSourceConfigBecomesSource(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, `
+sources:
+  - name: wire
+    url: https://example.com/live
+    format: selectors
+    poll_interval: 90s
+    container: main
+    split_liveblog_items: true
+    alert_on_edit: true
+    follow: /live/\d+
+    selectors:
+      entry: .post
+      title: h2
+      time: time
+      time_attr: datetime
+      time_layout: "2006-01-02 15:04"
+      time_zone: Europe/London
+      body: .text
+      permalink: a
+      permalink_attr: href
+  - name: plain
+    url: /tmp/x.txt
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Sources[0].source()
+	if s.Name != "wire" || s.Format != "selectors" || s.PollInterval != 90*time.Second || s.Container != "main" ||
+		!s.SplitLiveBlogItems || !s.AlertOnEdit || s.Follow == nil || s.Follow.String() != `/live/\d+` {
+		t.Errorf("source %+v", s)
+	}
+	sel := s.Selectors
+	if sel == nil || sel.Entry != ".post" || sel.Title != "h2" || sel.Time != "time" || sel.TimeAttr != "datetime" ||
+		sel.TimeLayout != "2006-01-02 15:04" || sel.TimeZone == nil || sel.TimeZone.String() != "Europe/London" ||
+		sel.Body != ".text" || sel.Permalink != "a" || sel.PermalinkAttr != "href" {
+		t.Errorf("selectors %+v", sel)
+	}
+	p := cfg.Sources[1].source()
+	if p.Format != "auto" || p.PollInterval != time.Minute || p.Selectors != nil || p.Follow != nil || p.AlertOnEdit {
+		t.Errorf("plain source %+v", p)
 	}
 }

@@ -38,12 +38,15 @@ func newProgram() *program {
 
 // run parses the command line and runs livealert until ctx ends.
 func (p *program) run(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "source" {
+		return p.sourceCommand(ctx, args[1:])
+	}
 	fs := flag.NewFlagSet("livealert", flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
 	configPath := fs.String("config", "config.yaml", "the YAML configuration `file`")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert -version\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert source check URL|FILE [-format F]\n       livealert -version\n\n"+
 			"Runs the bot. The token comes from $%s or telegram.token_file.\n\n", tokenEnv)
 		fs.PrintDefaults()
 	}
@@ -122,15 +125,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 
 	srcs := make([]sources.Source, 0, len(cfg.Sources))
 	for _, s := range cfg.Sources {
-		format := sources.Format(s.Format)
-		if format == "" {
-			format = sources.FormatAuto
-		}
-		interval := time.Duration(s.PollInterval)
-		if interval == 0 {
-			interval = time.Duration(defaultPollInterval)
-		}
-		srcs = append(srcs, sources.Source{Name: s.Name, URL: s.URL, Format: format, PollInterval: interval})
+		srcs = append(srcs, s.source())
 	}
 	logger.Info("livealert starting", "version", version, "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
 	err = bot.Run(ctx, bot.Options{
@@ -139,7 +134,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		Admins:        cfg.Telegram.Admins,
 		Store:         store,
 		Sources:       srcs,
-		Fetcher:       sources.NewFetcher(sources.FetcherOptions{UserAgent: "livealert/" + version}),
+		Fetcher:       sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()}),
 		Logger:        logger,
 		Now:           p.now,
 		DigestTick:    p.digestTick,

@@ -1,0 +1,133 @@
+package bot
+
+import (
+	"context"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"livealert/subscriptions"
+)
+
+// TestAlertButtons presses each button under an alert in turn — mute, undo, digest only,
+// undo, unfollow — and checks the edits (golden transcript) and what each did to the store.
+func TestAlertButtons(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	h.start()
+	tr := &transcript{t: t}
+	tr.said("alice", "/follow Storms", h.say(aliceChat, alice, 0, "/follow Storms"))
+	h.ingest(newEntry("0", "Old news from before the bot watched")) // the first poll alerts nobody
+	h.ingest(newEntry("1", "Storm surge floods the harbour road", "Water reached the ferry terminal."))
+	msgs := h.waitMessages(alice.ID, 2)
+	alert := msgs[len(msgs)-1]
+	tr.message(alert)
+	if alert.ReplyMarkup == nil || len(alert.ReplyMarkup.InlineKeyboard) != 2 {
+		t.Fatalf("alert keyboard %+v, want two rows of buttons", alert.ReplyMarkup)
+	}
+	sub := h.subscription(alice.ID)
+	id := func(prefix string) string { return prefix + itoa(sub.ID) }
+
+	press := func(data string) {
+		t.Helper()
+		answer := h.press(aliceChat, alice, alert.ID, data)
+		edited := messageByID(t, h, alice.ID, alert.ID)
+		tr.pressed("alice", data, answer, edited)
+		if !strings.HasPrefix(edited.PlainText, alert.PlainText) || !reflect.DeepEqual(edited.Entities, alert.Entities) {
+			t.Errorf("the edit lost the alert's text or formatting:\n%q %+v\nwas\n%q %+v", edited.PlainText, edited.Entities, alert.PlainText, alert.Entities)
+		}
+	}
+	press(id(alertMutePrefix))
+	if s := h.subscription(alice.ID); !s.MutedUntil.Equal(h.clock.Now().Add(24 * time.Hour).Truncate(time.Minute)) {
+		t.Errorf("muted until %v, want 24h from now", s.MutedUntil)
+	}
+	press(id(alertUnmutePrefix))
+	if s := h.subscription(alice.ID); !s.MutedUntil.IsZero() {
+		t.Errorf("still muted until %v after undo", s.MutedUntil)
+	}
+	press(id(alertDigestPrefix))
+	if s := h.subscription(alice.ID); s.Mode != subscriptions.ModeDigest {
+		t.Errorf("mode %s, want digest", s.Mode)
+	}
+	press(id(alertBothPrefix))
+	if s := h.subscription(alice.ID); s.Mode != subscriptions.ModeBoth {
+		t.Errorf("mode %s, want both after undo", s.Mode)
+	}
+	press(id(alertUnfollowPrefix))
+	if subs, _ := h.store.Subscriptions(context.Background(), alice.ID); len(subs) != 0 {
+		t.Errorf("%d subscriptions left after unfollow", len(subs))
+	}
+	final := messageByID(t, h, alice.ID, alert.ID)
+	if n := strings.Count(final.Text, "\n\n"); n != 2 || final.ReplyMarkup != nil {
+		t.Errorf("after unfollow: %d paragraph breaks (want the alert's one and the confirmation's), keyboard %+v", n, final.ReplyMarkup)
+	}
+	golden(t, "alert_buttons.txt", tr.b.String())
+}
+
+// TestAlertButtonsMuteStopsAlerts checks the effect of the buttons on later entries: muted,
+// no alert; digest only, no alert but the digest has it.
+func TestAlertButtonsMuteStopsAlerts(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	h.start()
+	h.say(aliceChat, alice, 0, "/follow Storms")
+	h.say(aliceChat, alice, 0, "/follow Ferries")
+	h.ingest(newEntry("0", "Old news"))
+	h.ingest(newEntry("1", "Storm warning for the coast"))
+	alert := h.waitMessages(alice.ID, 3)[2]
+	subs, _ := h.store.Subscriptions(context.Background(), alice.ID)
+	storms, ferries := subs[0], subs[1]
+	h.press(aliceChat, alice, alert.ID, alertMutePrefix+itoa(storms.ID))
+	h.ingest(newEntry("2", "Ferry cancelled"))
+	ferryAlert := h.waitMessages(alice.ID, 4)[3]
+	h.press(aliceChat, alice, ferryAlert.ID, alertDigestPrefix+itoa(ferries.ID))
+	h.ingest(newEntry("3", "Storm floods the ferry pier"), newEntry("4", "Second ferry route suspended"))
+	h.ingest(newEntry("5", "Storm passes"))
+	// A marker alert: the sender goes oldest first, so anything wrongly queued above would
+	// arrive before it.
+	h.say(aliceChat, alice, 0, "/follow Council")
+	h.ingest(newEntry("6", "Council meets"))
+	msgs := h.waitMessages(alice.ID, 6)
+	if len(msgs) != 6 || !strings.Contains(msgs[5].Text, "Council meets") {
+		t.Fatalf("%d messages, the last %q; want no alert after mute and digest only, then the marker", len(msgs), msgs[len(msgs)-1].Text)
+	}
+	h.clock.Set(time.Date(2024, 5, 15, 8, 0, 0, 0, time.UTC))
+	h.digestTick()
+	digest := h.waitMessages(alice.ID, 7)[6]
+	for _, want := range []string{"Ferry cancelled", "Storm floods the ferry pier", "Second ferry route suspended"} {
+		if !strings.Contains(digest.Text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, digest.Text)
+		}
+	}
+	for _, muted := range []string{"Storm warning", "Storm passes"} {
+		if strings.Contains(digest.Text, muted) {
+			t.Errorf("digest has %q of the muted topic:\n%s", muted, digest.Text)
+		}
+	}
+}
+
+func TestAlertButtonsCallbackData(t *testing.T) {
+	kb := alertButtons(1<<63-1, strings.Repeat("a very long topic name ", 5))
+	for _, row := range kb.InlineKeyboard {
+		for _, btn := range row {
+			if len(btn.CallbackData) > 64 {
+				t.Errorf("%q: %d bytes of callback data", btn.Text, len(btn.CallbackData))
+			}
+			if p, _ := parseCallback(btn.CallbackData); p == "" {
+				t.Errorf("%q: parseCallback does not know %q", btn.Text, btn.CallbackData)
+			}
+		}
+	}
+}
+
+// subscription returns the chat's only subscription.
+func (h *harness) subscription(chatID int64) subscriptions.Subscription {
+	h.t.Helper()
+	subs, err := h.store.Subscriptions(h.ctx, chatID)
+	if err != nil || len(subs) != 1 {
+		h.t.Fatalf("subscriptions of %d: %+v %v, want one", chatID, subs, err)
+	}
+	return subs[0]
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"livealert/sources"
+)
+
+// sourcesCommand answers /sources: the health of every watched source, for admins only.
+// Anyone else is told it is an operator's command in a private chat, and ignored in groups.
+func (b *Bot) sourcesCommand(ctx context.Context, in incoming) (reply, error) {
+	if !b.admins[in.from] {
+		if in.chat.Type == string(models.ChatTypePrivate) {
+			return reply{text: "🔒 /sources is for the bot's operators."}, nil
+		}
+		return reply{}, nil
+	}
+	states, err := b.store.SourceStates(ctx)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{text: sourcesText(b.opts.Sources, states, b.opts.Now())}, nil
+}
+
+// maxErrorRunes bounds the last error shown for a source.
+const maxErrorRunes = 300
+
+// sourcesText renders the health of srcs, in configuration order: a headline counting the
+// healthy ones, then per source its state (✅ last poll fine, ⚠️ failing, ⏳ not polled yet),
+// format and interval, when it last succeeded, how many polls failed in a row and the last
+// error, and, for a source that follows links, the page it reads now.
+func sourcesText(srcs []sources.Source, states map[string]sources.State, now time.Time) string {
+	var b strings.Builder
+	healthy := 0
+	for _, s := range srcs {
+		if st, ok := states[s.Name]; ok && st.Failures == 0 && !st.LastSuccess.IsZero() {
+			healthy++
+		}
+	}
+	if len(srcs) == 0 {
+		return "<b>Sources</b>\nNo sources are configured."
+	}
+	fmt.Fprintf(&b, "<b>Sources</b> · %d of %d healthy\n", healthy, len(srcs))
+	for _, s := range srcs {
+		st, seen := states[s.Name]
+		icon := "✅"
+		switch {
+		case !seen || (st.LastSuccess.IsZero() && st.Failures == 0):
+			icon = "⏳"
+		case st.Failures > 0:
+			icon = "⚠️"
+		}
+		format := string(s.Format)
+		if format == "" {
+			format = string(sources.FormatAuto)
+		}
+		interval := s.PollInterval
+		if interval <= 0 {
+			interval = sources.DefaultPollInterval
+		}
+		fmt.Fprintf(&b, "\n%s <b>%s</b> · %s, every %s\n", icon, esc(s.Name), esc(format), shortDuration(interval))
+		if s.Follow != nil {
+			page := st.Page
+			if page == "" {
+				page = "not found yet"
+			}
+			fmt.Fprintf(&b, "follows <code>%s</code> from %s: %s\n", esc(s.Follow.String()), esc(s.URL), esc(page))
+		}
+		switch {
+		case !seen || (st.LastSuccess.IsZero() && st.Failures == 0):
+			b.WriteString("not polled yet\n")
+			continue
+		case st.LastSuccess.IsZero():
+			b.WriteString("never succeeded")
+		default:
+			fmt.Fprintf(&b, "last success %s (%s ago)", st.LastSuccess.UTC().Format("2006-01-02 15:04 UTC"), shortDuration(now.Sub(st.LastSuccess)))
+		}
+		if st.Failures > 0 {
+			fmt.Fprintf(&b, " · %s in a row", plural(st.Failures, "failure", "failures"))
+		}
+		b.WriteString("\n")
+		if st.LastError != "" {
+			fmt.Fprintf(&b, "<code>%s</code>\n", esc(truncateRunes(st.LastError, maxErrorRunes)))
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// shortDuration writes d the way a person would read it: 50ms, 45s, 5m, 2h10m, 3d4h.
+func shortDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d > 0 && d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 24*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return fmt.Sprintf("%dh", h)
+		}
+		return fmt.Sprintf("%dh%dm", h, m)
+	}
+	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	if h == 0 {
+		return fmt.Sprintf("%dd", days)
+	}
+	return fmt.Sprintf("%dd%dh", days, h)
+}
+
+// truncateRunes cuts s to at most n runes, ending with "…" when it was cut.
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

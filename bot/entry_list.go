@@ -1,0 +1,27 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"livealert/subscriptions"
+)
+
+// maxListTitleRunes bounds each title in a list of entries, so that a page of them stays far
+// under Telegram's limit.
+const maxListTitleRunes = 200
+
+// entryLines renders entries one a line, "• Fri 5 Jan 14:48 UTC <a>Title</a> · Source", times
+// in loc relative to now.
+func entryLines(entries []subscriptions.StoredEntry, now time.Time, loc *time.Location, sources map[string]sourceView) string {
+	var b strings.Builder
+	for _, e := range entries {
+		title := esc(truncate(e.Title, maxListTitleRunes))
+		if link := entryLink(e, sources[e.Source]); link != "" {
+			title = fmt.Sprintf("<a href=\"%s\">%s</a>", esc(link), title)
+		}
+		fmt.Fprintf(&b, "\n• %s %s · %s", esc(clock(e.Published, now, loc)), title, esc(e.Source))
+	}
+	return b.String()
+}

@@ -1,0 +1,77 @@
+package sources
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestStableGUID(t *testing.T) {
+	tests := []struct{ guid, want string }{
+		{"https://www.bbc.com/news/articles/cz074vyvjzvo#0", "https://www.bbc.com/news/articles/cz074vyvjzvo"},
+		{"https://www.bbc.com/news/articles/cz074vyvjzvo#12", "https://www.bbc.com/news/articles/cz074vyvjzvo"},
+		{"https://www.aljazeera.com/?t=1738882009", ""},
+		{"https://example.org?id=7", ""},
+		{"https://example.org/live#post-3", "https://example.org/live#post-3"},
+		{"https://example.org/story?id=7", "https://example.org/story?id=7"},
+		{"tag:example.org,2024:1", "tag:example.org,2024:1"},
+		{"  g-1  ", "g-1"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.guid, func(t *testing.T) {
+			if got := stableGUID(tt.guid); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// A BBC story republished as "#1" keeps its id; Al Jazeera's timestamp GUIDs give way to
+// the link.
+func TestFeedUnstableGUIDs(t *testing.T) {
+	feed := func(bbcRev, ajTime string) []byte {
+		return []byte(`<rss version="2.0"><channel><title>x</title>` +
+			`<item><title>Story</title><link>https://www.bbc.com/news/articles/abc?at_medium=RSS</link>` +
+			`<guid isPermaLink="false">https://www.bbc.com/news/articles/abc#` + bbcRev + `</guid></item>` +
+			`<item><title>Match</title><link>https://www.aljazeera.com/sports/2025/2/6/match?traffic_source=rss</link>` +
+			`<guid isPermaLink="false">https://www.aljazeera.com/?t=` + ajTime + `</guid></item>` +
+			`</channel></rss>`)
+	}
+	before, err := ParseFeed("f", feed("0", "1738882009"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := ParseFeed("f", feed("1", "1738890000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range before {
+		if before[i].ID != after[i].ID {
+			t.Errorf("item %d: id %q became %q", i, before[i].ID, after[i].ID)
+		}
+	}
+	if before[0].ID != "https://www.bbc.com/news/articles/abc" || before[1].ID != "https://www.aljazeera.com/sports/2025/2/6/match?traffic_source=rss" {
+		t.Errorf("ids %q, %q", before[0].ID, before[1].ID)
+	}
+}
+
+func TestCorpusFeedGUIDs(t *testing.T) {
+	bbc, err := ParseFeed("bbc", corpusFile(t, "bbc_rss_2024-08-08_from_js_literal.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range bbc {
+		if strings.Contains(e.ID, "#") {
+			t.Errorf("bbc item %d: id %q keeps its revision", i, e.ID)
+		}
+	}
+	aj, err := ParseFeed("aj", corpusFile(t, "aljazeera_rss_all_xml_2025-02-06_head_snippet.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range aj {
+		if e.ID != e.URL || !strings.Contains(e.ID, "/2025/2/6/") {
+			t.Errorf("al jazeera item %d: id %q, link %q", i, e.ID, e.URL)
+		}
+	}
+}

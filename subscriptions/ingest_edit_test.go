@@ -1,0 +1,51 @@
+package subscriptions
+
+import (
+	"context"
+	"testing"
+
+	"livealert/sources"
+)
+
+func TestIngestAlertOnEdit(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	mustIngest(t, s) // prime the source
+	mustStart(t, s, 1, "private")
+	s.FollowTopic(ctx, 1, 0, "Drones")
+	s.FollowTopic(ctx, 1, 0, "Belgorod")
+	ingest := func(e sources.Entry) IngestResult {
+		t.Helper()
+		res, err := s.IngestWith(ctx, "wire", []sources.Entry{e}, IngestOptions{AlertOnEdit: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := ingest(entry("a", "Drone attack", "first version")); res.New != 1 || res.Queued != 1 {
+		t.Fatalf("new: %+v", res)
+	}
+	// Edited while its alert still waits: not doubled.
+	if res := ingest(entry("a", "Drone attack", "second version")); res.Edited != 1 || res.Queued != 0 {
+		t.Fatalf("edit while queued: %+v, want 1 edited, nothing more queued", res)
+	}
+	ds := due(t, s)
+	if len(ds) != 1 {
+		t.Fatalf("%d due, want 1", len(ds))
+	}
+	if err := s.Delivered(ctx, ds[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	// Edited after it was sent: alerted again, with what matches now.
+	if res := ingest(entry("a", "Drone attack near Belgorod", "third version")); res.Edited != 1 || res.Queued != 1 {
+		t.Fatalf("edit after delivery: %+v, want 1 edited, 1 queued", res)
+	}
+	ds = due(t, s)
+	if len(ds) != 1 || ds[0].Entry.Title != "Drone attack near Belgorod" || len(ds[0].Labels) != 2 {
+		t.Fatalf("due %+v, want the edited entry with both labels", ds)
+	}
+	// The same content again is no edit.
+	if res := ingest(entry("a", "Drone attack near Belgorod", "third version")); res.Edited != 0 || res.Queued != 0 {
+		t.Fatalf("unchanged: %+v", res)
+	}
+}

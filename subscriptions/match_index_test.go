@@ -1,0 +1,122 @@
+package subscriptions
+
+import (
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// referenceHits matches every subscription on its own with Query.Match and
+// CompiledTopic.Match, the way the matcher must agree with.
+func referenceHits(t testing.TB, catalog *Catalog, rows []subscriptionRow, d *Document) []Hit {
+	t.Helper()
+	var hits []Hit
+	for _, r := range rows {
+		label, ok := "", false
+		if r.topic != "" {
+			i, known := catalog.byKey[r.topic]
+			if !known {
+				continue
+			}
+			label, ok = catalog.topics[i].Name, catalog.compiled[i].Match(d)
+		} else {
+			q, err := ParseQuery(r.query)
+			if err != nil {
+				continue
+			}
+			label, ok = r.query, q.Match(d)
+		}
+		if ok {
+			hits = append(hits, Hit{SubscriptionID: r.subscriptionID, ChatID: r.chatID, ThreadID: int(r.threadID), Label: label})
+		}
+	}
+	sortHits(hits)
+	return hits
+}
+
+var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// testRows makes one subscription per query, in chats 1, 2, ... and topics after them.
+func testRows(queries []string, topics ...string) []subscriptionRow {
+	var rows []subscriptionRow
+	for i, q := range queries {
+		rows = append(rows, subscriptionRow{subscriber: subscriber{subscriptionID: int64(i + 1), chatID: int64(i%3 + 1), threadID: int32(i % 2)}, query: q})
+	}
+	for i, tp := range topics {
+		rows = append(rows, subscriptionRow{subscriber: subscriber{subscriptionID: int64(len(queries) + i + 1), chatID: 9}, topic: tp})
+	}
+	return rows
+}
+
+func TestMatcherAgreesWithScan(t *testing.T) {
+	catalog, err := NewCatalog([]Topic{
+		{Name: "Drones", Keywords: []string{"drone", "UAV", "Shahed*", `"unmanned aerial vehicle"`}, Exclude: []string{`"drone show"`}},
+		{Name: "Belgorod", Keywords: []string{"Belgorod", "Белгород", "Бєлгород"}},
+		{Name: "Not gaza", Keywords: []string{"missile -gaza", "title:rocket*"}, Exclude: []string{"ukraine -russia"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{
+		"drones", "Drones", "drones belgorod", `"peace talks" OR ceasefire -gaza`, "dron*", "sh*",
+		"title:(drones OR missiles) -korea*", `"air defence" belgorod`, "Shahed-136", "kyiv -(drones | missiles)",
+		`title:"peace talk*"`, "(a OR b) (c OR d)", "Белгород", "Türkiye", "x* -y*", "drones",
+		"ukraine russia attack", `"shahed 136" OR uav* OR geran`,
+	}
+	rows := testRows(queries, "drones", "belgorod", "not-gaza", "gone")
+	m := buildMatcher(catalog, rows, discardLogger)
+	docs := map[string]*Document{
+		"drones":      NewDocument("Ukraine says Russia attacked with 29 drones overnight", []string{"Shahed-136/131 UAVs were launched", "air defence worked in Belgorod"}),
+		"drone show":  NewDocument("A drone show in Kyiv", nil),
+		"peace":       NewDocument("Türkiye offers to host peace talks", []string{"a ceasefire in Gaza"}),
+		"rockets":     NewDocument("Rockets fired at Ukraine", []string{"no missile"}),
+		"belgorod ru": NewDocument("Атака на Белгороде", []string{"в Белгородской области"}),
+		"letters":     NewDocument("a c", []string{"b d", "x"}),
+		"empty":       NewDocument("", nil),
+		"shy":         NewDocument("shy xylophone", []string{"yak"}),
+	}
+	for name, d := range docs {
+		t.Run(name, func(t *testing.T) {
+			want := referenceHits(t, catalog, rows, d)
+			if got := m.Match(d); !slices.Equal(got, want) {
+				t.Errorf("Match = %v\nwant    %v", got, want)
+			}
+			if got := m.matchScan(d); !slices.Equal(got, want) {
+				t.Errorf("matchScan = %v\nwant        %v", got, want)
+			}
+		})
+	}
+	if n := len(m.index.roots); n != len(queries)-2+3 {
+		t.Errorf("%d units, want one per distinct query text and known topic (%d)", n, len(queries)-2+3)
+	}
+}
+
+// FuzzMatcher checks that the indexed matcher finds exactly what matching every query on its
+// own finds, for any queries and text.
+func FuzzMatcher(f *testing.F) {
+	for _, s := range [][4]string{
+		{"drones", `"peace talks" OR ceasefire -gaza`, "dron* belgorod", "Ukraine says Russia attacked with drones\nin Belgorod, peace talks"},
+		{"title:x*", "a -b", "(a OR b*) c", "xa b\nc a"},
+		{"Shahed-136", `"shahed 13*"`, "uav | geran -shahed", "Shahed 136 and Geran"},
+		{"Белгород", "Бєлгород*", "київ OR киев", "Белгородской области\nу Бєлгороді"},
+		{"a b c", "(a OR b) (c OR d) -e", "-x", "a\nb c d"},
+	} {
+		f.Add(s[0], s[1], s[2], s[3])
+	}
+	catalog, err := NewCatalog([]Topic{{Name: "T", Keywords: []string{"drone", "ab*", `"c d"`}, Exclude: []string{"e"}}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q1, q2, q3, text string) {
+		rows := testRows([]string{q1, q2, q3, q1 + " " + q2, "(" + q2 + ") OR " + q3}, "t")
+		m := buildMatcher(catalog, rows, discardLogger)
+		lines := strings.Split(text, "\n")
+		d := NewDocument(lines[0], lines[1:])
+		want := referenceHits(t, catalog, rows, d)
+		if got := m.Match(d); !slices.Equal(got, want) {
+			t.Fatalf("queries %q %q %q on %q: Match = %v, want %v", q1, q2, q3, text, got, want)
+		}
+	})
+}
