@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -186,16 +185,6 @@ func BenchmarkMatcher(b *testing.B) {
 			runtime.KeepAlive(m)
 		})
 	}
-}
-
-// cpuTime is the CPU time the process has used, user and system: on a machine shared with
-// other work, the build's CPU time says more than its wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func median(ds []time.Duration) time.Duration {
