@@ -12,31 +12,42 @@ import (
 )
 
 // sender drains the outbox. A dispatcher walks the chats with due messages in turn
-// (round-robin by chat id), takes a slot of the chat's and of the global rate limiter, and
-// hands the chat to one of Options.Senders workers; a worker sends the chat's due alerts as
-// one message (as many as fit) and removes them from the queue only once Telegram accepted
-// it. A chat is handled by one worker at a time, so its messages keep their order. At most
+// (round-robin by chat id) and hands each chat whose own rate limit allows a send to one of
+// Options.Senders workers. A worker waits for a slot of the global rate limiter (handed out by
+// one pacer) and for any 429 pause, takes the chat's slot, sends the chat's due alerts as one
+// message (as many as fit) and removes them from the queue only once Telegram accepted it. A
+// chat is handled by one worker at a time, so its messages keep their order. At most
 // Options.Senders messages are in flight: a crash duplicates no more than that.
 type sender struct {
 	b      *Bot
 	limits *sendLimits
+	acks   *acks
 	wakeup chan struct{} // messages were queued
 	freed  chan struct{} // a worker finished a chat
+	slots  chan struct{} // the global limiter's slots, handed out by pace
 
 	mu    sync.Mutex
 	busy  map[int64]bool // chats a worker holds
 	solo  map[int64]bool // chats whose next messages go one alert each (a batch was refused)
 	pause time.Time      // nothing is sent before; from Telegram's last 429
+	// A chat released after the dispatcher read its queue may have had some of what was read
+	// sent since: epoch counts releases, released says at which epoch each chat was last
+	// released (since the last read).
+	epoch    uint64
+	released map[int64]uint64
 }
 
 func newSender(b *Bot) *sender {
 	return &sender{
-		b:      b,
-		limits: newSendLimits(b.opts),
-		wakeup: make(chan struct{}, 1),
-		freed:  make(chan struct{}, 1),
-		busy:   map[int64]bool{},
-		solo:   map[int64]bool{},
+		b:        b,
+		limits:   newSendLimits(b.opts),
+		acks:     newAcks(b.store),
+		wakeup:   make(chan struct{}, 1),
+		freed:    make(chan struct{}, 1),
+		slots:    make(chan struct{}),
+		busy:     map[int64]bool{},
+		solo:     map[int64]bool{},
+		released: map[int64]uint64{},
 	}
 }
 
@@ -67,6 +78,17 @@ func (s *sender) run(ctx context.Context) error {
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	jobs := make(chan subscriptions.DueChat)
+	acksCtx, stopAcks := context.WithCancel(context.WithoutCancel(ctx))
+	acksDone := make(chan struct{})
+	go func() {
+		defer close(acksDone)
+		s.acks.run(acksCtx)
+	}()
+	defer func() { stopAcks(); <-acksDone }()
+	g.Go(func() error {
+		s.pace(ctx)
+		return nil
+	})
 	for range s.b.opts.Senders {
 		g.Go(func() error {
 			for c := range jobs {
@@ -99,24 +121,19 @@ func (s *sender) dispatch(ctx context.Context, jobs chan<- subscriptions.DueChat
 		if err := s.waitPause(ctx); err != nil {
 			return err
 		}
-		page, err := s.b.store.DueChats(ctx, cursor, dueChatsPage)
+		readAt := s.newRead()
+		page, err := s.b.store.DueQueues(ctx, cursor, dueChatsPage, maxBatch)
 		if err != nil {
 			return err
 		}
 		for _, c := range page {
 			cursor = c.ID
-			if s.isBusy(c.ID) {
-				continue
+			if !s.fresh(c.ID, readAt) {
+				continue // busy, or its queue changed since it was read: next round
 			}
-			if wait := s.limits.reserveChat(c, time.Now()); wait > 0 {
+			if wait := s.limits.chatWait(c, time.Now()); wait > 0 {
 				soonest = min(soonest, wait)
 				continue
-			}
-			if err := s.limits.global.Wait(ctx); err != nil {
-				return err
-			}
-			if err := s.waitPause(ctx); err != nil {
-				return err
 			}
 			s.hold(c.ID)
 			select {
@@ -161,10 +178,20 @@ func (s *sender) idle(ctx context.Context, soonest time.Duration) error {
 	return nil
 }
 
-func (s *sender) isBusy(chatID int64) bool {
+// newRead marks the start of a read of the queue and returns its epoch.
+func (s *sender) newRead() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.busy[chatID]
+	clear(s.released)
+	return s.epoch
+}
+
+// fresh reports whether a chat's queue as read at epoch readAt may be sent: no worker holds
+// the chat, and none released it since.
+func (s *sender) fresh(chatID int64, readAt uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.busy[chatID] && s.released[chatID] <= readAt
 }
 
 func (s *sender) hold(chatID int64) {
@@ -176,6 +203,8 @@ func (s *sender) hold(chatID int64) {
 func (s *sender) release(chatID int64) {
 	s.mu.Lock()
 	delete(s.busy, chatID)
+	s.epoch++
+	s.released[chatID] = s.epoch
 	s.mu.Unlock()
 	signal(s.freed)
 }

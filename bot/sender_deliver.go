@@ -10,6 +10,7 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"golang.org/x/time/rate"
 
 	"livealert/subscriptions"
 )
@@ -27,6 +28,7 @@ const sendTimeout = 30 * time.Second
 
 // outgoing is one Telegram message made of one or more queued messages of a chat.
 type outgoing struct {
+	chat     subscriptions.DueChat // whose limiter the send takes
 	chatID   int64
 	threadID int
 	kind     string
@@ -42,14 +44,16 @@ func (o outgoing) ids() []int64 {
 	return ids
 }
 
-// deliverChat sends the next message of chat c: its oldest due digest part, or its oldest due
-// alerts of one forum topic together. It returns an error only when the store failed.
+// deliverChat sends the next message of chat c from its due queue (c.Due, read when no
+// worker held the chat): its oldest due digest part, or its oldest due alerts of one forum
+// topic together. It returns an error only when the store failed.
 func (s *sender) deliverChat(ctx context.Context, c subscriptions.DueChat) error {
-	ds, err := s.b.store.ChatDeliveries(ctx, c.ID, maxBatch)
-	if err != nil || len(ds) == 0 {
-		return err
+	if len(c.Due) == 0 {
+		return nil
 	}
-	return s.deliver(ctx, s.compose(c.ID, ds))
+	o := s.compose(c.ID, c.Due)
+	o.chat = c
+	return s.deliver(ctx, o)
 }
 
 // compose makes the next message of a chat from its due rows, oldest first.
@@ -84,13 +88,12 @@ func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	b := s.b
-	// The buttons under alerts act on the subscription of the first alert's first label.
-	kb := b.alertKeyboard(ctx, o.rows[0])
-	sendErr := s.send(ctx, o.chatID, o.threadID, o.text, kb, true)
+	kb := b.alertKeyboard(ctx, o.rows)
+	sendErr := s.send(ctx, o, o.text, kb, true)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
 		// queue, or a graceful restart would send it again.
-		return b.store.DeliveredAll(context.WithoutCancel(ctx), o.ids())
+		return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
 	}
 	if ctx.Err() != nil {
 		return nil // shutting down: the rows stay queued
@@ -115,9 +118,9 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
 			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
-		plainErr := s.send(ctx, o.chatID, o.threadID, plainText(o.text), kb, false)
+		plainErr := s.send(ctx, o, plainText(o.text), kb, false)
 		if plainErr == nil {
-			return b.store.DeliveredAll(ctx, o.ids())
+			return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
 		}
 		return s.failed(ctx, log, o, plainErr)
 	}
@@ -152,9 +155,24 @@ func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 	return b.store.PostponeAll(ctx, o.ids(), now.Add(delay), reason)
 }
 
-// send makes one sendMessage call, in HTML parse mode or as plain text.
-func (s *sender) send(ctx context.Context, chatID int64, threadID int, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
-	p := sendParams(chatID, threadID, text, kb)
+// send makes one sendMessage call for o, in HTML parse mode or as plain text, with the
+// keyboard kb (nil for none), once the global limiter, any 429 pause and the chat's limiter
+// allow: taking the slots right before the call keeps the sends on the wire as evenly spaced
+// as the limiters' slots.
+func (s *sender) send(ctx context.Context, o outgoing, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
+	if err := s.waitTurn(ctx); err != nil {
+		return err
+	}
+	if wait := s.limits.takeChat(o.chat, time.Now()); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	p := sendParams(o.chatID, o.threadID, text, kb)
 	if !asHTML {
 		p.ParseMode = ""
 	}
@@ -165,6 +183,65 @@ func (s *sender) send(ctx context.Context, chatID int64, threadID int, text stri
 	defer cancel()
 	_, err := s.b.tg.SendMessage(ctx, p)
 	return err
+}
+
+// sendReply sends an answer to a command outside the queue but within the global limit: after
+// any 429 pause, and once more after the pause a 429 it gets starts.
+func (s *sender) sendReply(ctx context.Context, p *tgbot.SendMessageParams) error {
+	for attempt := 0; ; attempt++ {
+		if err := s.waitTurn(ctx); err != nil {
+			return err
+		}
+		_, err := s.b.tg.SendMessage(ctx, p)
+		var tooMany *tgbot.TooManyRequestsError
+		if attempt > 0 || !errors.As(err, &tooMany) {
+			return err
+		}
+		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
+		s.setPause(until)
+		if err := s.b.store.SetSendPause(ctx, until); err != nil {
+			s.b.log.Error("store send pause failed", "error", err)
+		}
+	}
+}
+
+// waitTurn returns when the pacer grants a send, no 429 pause is in force and the sends of
+// the last second leave room (see sendWindow).
+func (s *sender) waitTurn(ctx context.Context) error {
+	if s.limits.global.Limit() == rate.Inf {
+		return s.waitPause(ctx)
+	}
+	select {
+	case <-s.slots:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if err := s.waitPause(ctx); err != nil {
+		return err
+	}
+	return s.limits.window.take(ctx)
+}
+
+// pace hands out the global limiter's slots, one at a time, to senders ready to use them,
+// until ctx ends. Taking the slots in one goroutine, only when someone takes them, means a
+// stall (a slow machine, a pause) is followed by no more than the limiter's small burst.
+func (s *sender) pace(ctx context.Context) {
+	if s.limits.global.Limit() == rate.Inf {
+		return
+	}
+	for {
+		if err := s.limits.global.Wait(ctx); err != nil {
+			return
+		}
+		if err := s.waitPause(ctx); err != nil {
+			return
+		}
+		select {
+		case s.slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // cantParse reports whether Telegram refused a message's markup.

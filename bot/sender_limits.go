@@ -14,8 +14,11 @@ const (
 	defaultRate            = 25                    // messages a second, all chats together
 	defaultPrivateInterval = time.Second           // one message a second to a private chat
 	defaultGroupInterval   = 3*time.Second + 100e6 // 20 a minute to a group, with a margin for jitter
-	telegramGlobalLimit    = 30                    // what Telegram allows without paid broadcasts
 	idleLimiterSweep       = 10_000                // chat limiters kept before idle ones are dropped
+	telegramGlobalLimit    = 30                    // messages a second Telegram accepts
+	telegramPaidLimit      = 1000                  // with allow_paid_broadcast
+	windowMargin           = 3                     // messages a second kept below Telegram's limit
+	globalBurst            = 3                     // global slots that may be taken at once
 )
 
 // DefaultSenders is how many sends may be in flight at once unless Options.Senders says
@@ -26,7 +29,8 @@ const DefaultSenders = 8
 // per-chat limiters are created on first use and dropped when idle.
 type sendLimits struct {
 	global          *rate.Limiter
-	private, groups rate.Limit // per chat; rate.Inf when unlimited
+	window          *sendWindow // nil when the global rate is not limited
+	private, groups rate.Limit  // per chat; rate.Inf when unlimited
 
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
@@ -40,7 +44,14 @@ func newSendLimits(opts Options) *sendLimits {
 		chats:   map[int64]*rate.Limiter{},
 	}
 	if opts.Rate > 0 {
-		l.global = rate.NewLimiter(rate.Limit(opts.Rate), globalBurst(opts.Rate))
+		// A little burst makes up for slots a busy machine took late; the window keeps it
+		// from reaching Telegram's limit.
+		l.global = rate.NewLimiter(rate.Limit(opts.Rate), globalBurst)
+		limit := telegramGlobalLimit
+		if opts.PaidBroadcast {
+			limit = telegramPaidLimit
+		}
+		l.window = newSendWindow(max(1, min(limit-windowMargin, int(opts.Rate)+globalBurst)), time.Second)
 	}
 	return l
 }
@@ -53,22 +64,39 @@ func interval(d time.Duration) rate.Limit {
 	return rate.Every(d)
 }
 
-// globalBurst is how many messages may go at once over all chats at r a second: a little
-// slack so that a late send does not waste its slot, but never so much that a second holds
-// more than Telegram's 30.
-func globalBurst(r float64) int {
-	return max(1, min(int(r/10), int(telegramGlobalLimit-r)))
+// chatWait returns how long until the chat may be sent to: 0 when it may be now. It takes
+// nothing; takeChat does, right before the send, so that the spacing holds on the wire however
+// long a worker waited for its global slot.
+func (l *sendLimits) chatWait(c subscriptions.DueChat, now time.Time) time.Duration {
+	lim := l.chat(c, now)
+	if lim == nil {
+		return 0
+	}
+	tokens := lim.TokensAt(now)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) / float64(lim.Limit()) * float64(time.Second))
 }
 
-// reserveChat takes the chat's next slot if it is free now and returns 0; otherwise it takes
-// nothing and returns how long until the slot frees.
-func (l *sendLimits) reserveChat(c subscriptions.DueChat, now time.Time) time.Duration {
+// takeChat takes the chat's next slot and returns how long to wait for it (0 unless another
+// send to the chat came in between chatWait and now).
+func (l *sendLimits) takeChat(c subscriptions.DueChat, now time.Time) time.Duration {
+	lim := l.chat(c, now)
+	if lim == nil {
+		return 0
+	}
+	return lim.ReserveN(now, 1).DelayFrom(now)
+}
+
+// chat returns the chat's limiter, nil when its kind of chat is not limited.
+func (l *sendLimits) chat(c subscriptions.DueChat, now time.Time) *rate.Limiter {
 	limit := l.groups
 	if c.Type == "private" {
 		limit = l.private
 	}
 	if limit == rate.Inf {
-		return 0
+		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -80,12 +108,7 @@ func (l *sendLimits) reserveChat(c subscriptions.DueChat, now time.Time) time.Du
 		lim = rate.NewLimiter(limit, 1)
 		l.chats[c.ID] = lim
 	}
-	r := lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return d
-	}
-	return 0
+	return lim
 }
 
 // sweepLocked drops the limiters of chats that could send at once anyway. l.mu is held.

@@ -248,3 +248,17 @@ func TestStatsIsForAdmins(t *testing.T) {
 		t.Fatalf("/stats answered in a group: %+v", got)
 	}
 }
+
+func TestReplyHonoursTooManyRequests(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	h.start()
+	h.api.FailNext("sendMessage", alice.ID, telegramtest.TooManyRequests(1))
+	start := time.Now()
+	got := h.reply(aliceChat, alice, "/help")
+	if !strings.Contains(got.Text, "/follow") {
+		t.Fatalf("the help text was not sent after the 429: %q", got.Text)
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Fatalf("retried %v after a 429 with retry_after 1", waited)
+	}
+}

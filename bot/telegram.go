@@ -23,8 +23,9 @@ func sendParams(chatID int64, threadID int, text string, kb *models.InlineKeyboa
 	return p
 }
 
-// send answers a command. A chat that has blocked the bot is marked inactive; other failures
-// are logged: the user can simply ask again.
+// send answers a command. It honours Telegram's rate limits (and retries once after a 429);
+// a chat that has blocked the bot is marked inactive; other failures are logged: the user can
+// simply ask again.
 // For a channel managed from a private chat (in.replyTo), the answer goes to the private
 // chat, headed by the channel's name.
 func (b *Bot) send(ctx context.Context, in incoming, r reply) {
@@ -33,8 +34,8 @@ func (b *Bot) send(ctx context.Context, in incoming, r reply) {
 		chatID, threadID = in.replyTo, 0
 		r.text = channelNote(in.chat.Title) + r.text
 	}
-	_, err := b.tg.SendMessage(ctx, sendParams(chatID, threadID, r.text, r.keyboard))
-	if err == nil {
+	err := b.sender.sendReply(ctx, sendParams(chatID, threadID, r.text, r.keyboard))
+	if err == nil || ctx.Err() != nil {
 		return
 	}
 	b.log.Warn("reply failed", "chat_id", chatID, "error", b.redact(err))

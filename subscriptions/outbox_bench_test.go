@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 
 	"livealert/sources"
 )
@@ -42,6 +44,7 @@ func BenchmarkOutboxEnqueue(b *testing.B) {
 	if _, err := s.Ingest(context.Background(), "wire", nil); err != nil { // prime the source
 		b.Fatal(err)
 	}
+	cpu := cpuTime()
 	b.ResetTimer()
 	for i := range b.N {
 		res, err := s.Ingest(context.Background(), "wire", []sources.Entry{entry(fmt.Sprint(i), "Drone shot down")})
@@ -53,4 +56,36 @@ func BenchmarkOutboxEnqueue(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(chats*b.N)/b.Elapsed().Seconds(), "rows/s")
+	// CPU per row says what an unshared core allows.
+	b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(chats*b.N), "cpu-ns/row")
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkChatDeliveries measures reading one chat's due messages with 10,000 queued.
+func BenchmarkChatDeliveries(b *testing.B) {
+	const chats = 10_000
+	s, _ := openTestStore(b)
+	seedFollowers(b, s, chats)
+	ctx := context.Background()
+	if _, err := s.Ingest(ctx, "wire", nil); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Ingest(ctx, "wire", []sources.Entry{entry("1", "Drone shot down")}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		ds, err := s.ChatDeliveries(ctx, int64(i%chats+1), 64)
+		if err != nil || len(ds) != 1 {
+			b.Fatalf("%d deliveries (%v)", len(ds), err)
+		}
+	}
 }

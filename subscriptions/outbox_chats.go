@@ -12,6 +12,8 @@ import (
 type DueChat struct {
 	ID   int64
 	Type string // private, group, supergroup or channel
+	// Due is, for DueQueues, the chat's oldest due messages, oldest first.
+	Due []Delivery
 }
 
 // DueChats returns up to limit active chats with due messages whose id is greater than after,
@@ -43,6 +45,45 @@ func (s *Store) DueChats(ctx context.Context, after int64, limit int) ([]DueChat
 	return out, nil
 }
 
+// DueQueues is DueChats with each chat's oldest due messages, up to perChat of them, read in
+// the same query.
+func (s *Store) DueQueues(ctx context.Context, after int64, limit, perChat int) ([]DueChat, error) {
+	stmt, err := s.prepare(ctx, `
+		WITH page AS (
+			SELECT c.id FROM chats c
+			WHERE c.active = 1 AND c.id > ?1
+				AND EXISTS (SELECT 1 FROM outbox o WHERE o.chat_id = c.id AND o.due_at <= ?2)
+			ORDER BY c.id
+			LIMIT ?3
+		), due AS (
+			SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY o.due_at, o.id) AS n
+			FROM page p JOIN outbox o ON o.chat_id = p.id
+			WHERE o.due_at <= ?2
+		)
+		SELECT `+deliveryColumns+`
+		FROM due o
+		JOIN chats c ON c.id = o.chat_id
+		LEFT JOIN entries e ON e.id = o.entry_id
+		WHERE o.n <= ?4
+		ORDER BY o.chat_id, o.due_at, o.id`)
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions: due queues: %w", err)
+	}
+	ds, err := s.scanDeliveries(stmt.QueryContext(ctx, after, unix(s.now()), limit, perChat))
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions: due queues: %w", err)
+	}
+	var out []DueChat
+	for _, d := range ds {
+		if len(out) == 0 || out[len(out)-1].ID != d.ChatID {
+			out = append(out, DueChat{ID: d.ChatID, Type: d.ChatType})
+		}
+		last := &out[len(out)-1]
+		last.Due = append(last.Due, d)
+	}
+	return out, nil
+}
+
 // ChatDeliveries returns up to limit due messages of one active chat, oldest first.
 func (s *Store) ChatDeliveries(ctx context.Context, chatID int64, limit int) ([]Delivery, error) {
 	ds, err := s.deliveries(ctx, `o.chat_id = ? AND o.due_at <= ? AND c.active = 1`, limit, chatID, unix(s.now()))
@@ -52,23 +93,36 @@ func (s *Store) ChatDeliveries(ctx context.Context, chatID int64, limit int) ([]
 	return ds, nil
 }
 
+// deliveryColumns lists, for a query aliasing outbox as o, chats as c and entries as e, the
+// columns scanDeliveries reads.
+const deliveryColumns = `o.id, o.chat_id, c.type, o.thread_id, c.time_zone, o.kind, o.labels, o.text, o.attempts,
+	o.failing_since, ` + entryColumns
+
 // deliveries returns up to limit queued messages matching where (over outbox o and chats c),
 // oldest first.
 func (s *Store) deliveries(ctx context.Context, where string, limit int, args ...any) ([]Delivery, error) {
-	rows, err := s.reader.QueryContext(ctx, `
-		SELECT o.id, o.chat_id, c.type, o.thread_id, c.time_zone, o.kind, o.labels, o.text, o.attempts,
-			o.failing_since, `+entryColumns+`
+	stmt, err := s.prepare(ctx, `
+		SELECT `+deliveryColumns+`
 		FROM outbox o
 		JOIN chats c ON c.id = o.chat_id
 		LEFT JOIN entries e ON e.id = o.entry_id
 		WHERE `+where+`
 		ORDER BY o.due_at, o.id
-		LIMIT ?`, append(args, limit)...)
+		LIMIT ?`)
+	if err != nil {
+		return nil, err
+	}
+	return s.scanDeliveries(stmt.QueryContext(ctx, append(args, limit)...))
+}
+
+// scanDeliveries reads the rows of a query of deliveryColumns.
+func (s *Store) scanDeliveries(rows *sql.Rows, err error) ([]Delivery, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Delivery
+	zones := map[string]*time.Location{}
 	for rows.Next() {
 		var d Delivery
 		var zone, labels string
@@ -80,7 +134,10 @@ func (s *Store) deliveries(ctx context.Context, where string, limit int, args ..
 			return nil, err
 		}
 		fillEntry()
-		d.TimeZone = s.location(zone)
+		if d.TimeZone = zones[zone]; d.TimeZone == nil {
+			d.TimeZone = s.location(zone)
+			zones[zone] = d.TimeZone
+		}
 		d.FailingSince = fromUnix(failingSince)
 		if labels != "" {
 			d.Labels = strings.Split(labels, "\n")

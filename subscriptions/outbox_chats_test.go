@@ -49,6 +49,15 @@ func TestDueChatsWalksChatsInTurn(t *testing.T) {
 			}
 		})
 	}
+	queues, err := s.DueQueues(ctx, 5, 10, 2)
+	if err != nil || len(queues) != 2 || queues[0].ID != 7 || queues[1].ID != 9 {
+		t.Fatalf("queues after 5: %+v (%v), want chats 7 and 9", queues, err)
+	}
+	for _, q := range queues {
+		if len(q.Due) != 2 || q.Due[0].Entry.ID != "a" || q.Due[1].Entry.ID != "b" || q.Due[0].ChatID != q.ID || q.Type != "private" {
+			t.Fatalf("queue of chat %d: %+v, want its two oldest alerts, a and b", q.ID, q.Due)
+		}
+	}
 	ds, err := s.ChatDeliveries(ctx, 7, 10)
 	if err != nil || len(ds) != 3 || ds[0].Entry.ID != "a" || ds[2].Entry.ID != "c" {
 		t.Fatalf("deliveries of chat 7: %+v (%v), want a, b, c", ds, err)

@@ -52,6 +52,9 @@ type Store struct {
 	rebuild sync.Mutex              // serialises matcher rebuilds
 	matcher atomic.Pointer[Matcher] // the matcher of the current subscriptions
 	zones   sync.Map                // zone name → *time.Location, see location
+
+	prepMu   sync.Mutex
+	prepared map[string]*sql.Stmt // hot read queries, prepared once on the read pool
 }
 
 // Open opens (creating if needed) and migrates the database at opts.Path, and builds the
@@ -129,7 +132,31 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.prepMu.Lock()
+	for _, st := range s.prepared {
+		st.Close()
+	}
+	s.prepared = nil
+	s.prepMu.Unlock()
 	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// prepare returns query prepared on the read pool, preparing it on first use.
+func (s *Store) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.prepMu.Lock()
+	defer s.prepMu.Unlock()
+	if st, ok := s.prepared[query]; ok {
+		return st, nil
+	}
+	st, err := s.reader.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s.prepared == nil {
+		s.prepared = map[string]*sql.Stmt{}
+	}
+	s.prepared[query] = st
+	return st, nil
 }
 
 // Catalog returns the topics chats may follow.

@@ -1,0 +1,157 @@
+package bot
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"livealert/bot/telegramtest"
+	"livealert/sources"
+	"livealert/subscriptions"
+)
+
+// benchBot runs a bot for a benchmark against api, on a database with n private chats (ids
+// 1..n) following Storms and the live blog already primed. It returns the running bot; it
+// stops with the benchmark.
+func benchBot(b *testing.B, api *telegramtest.Server, n int, adjust func(*Options)) *Bot {
+	b.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	path := filepath.Join(b.TempDir(), "bench.db")
+	seedStormFollowers(b, path, n)
+	store, err := subscriptions.Open(ctx, subscriptions.Options{Path: path, Topics: testTopics})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := Options{
+		Token: api.Token(), APIURL: api.URL(), Store: store, DigestTick: "@every 8760h", PollTimeout: time.Second,
+		Fetcher: sources.NewFetcher(sources.FetcherOptions{}),
+	}
+	if adjust != nil {
+		adjust(&opts)
+	}
+	bot, err := newBot(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- bot.run(ctx) }()
+	b.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Errorf("bot: %v", err)
+		}
+		store.Close()
+	})
+	if err := api.WaitCalls(ctx, "setMyCommands", 1); err != nil {
+		b.Fatal(err)
+	}
+	return bot
+}
+
+// seedStormFollowers writes n private chats following Storms, and a primed Harbour Wire, into
+// a new database at path.
+func seedStormFollowers(b *testing.B, path string, n int) {
+	b.Helper()
+	ctx := context.Background()
+	store, err := subscriptions.Open(ctx, subscriptions.Options{Path: path, Topics: testTopics})
+	if err != nil {
+		b.Fatal(err)
+	}
+	store.Close()
+	db, err := sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_foreign_keys=on")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	for id := 1; id <= n; id++ {
+		if _, err := tx.Exec(`INSERT INTO chats (id, type, time_zone, created_at) VALUES (?, 'private', 'UTC', 1)`, id); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO subscriptions (chat_id, topic, created_at) VALUES (?, 'storms', 1)`, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := tx.Exec(`INSERT INTO source_state (name, primed) VALUES ('Harbour Wire', 1)`); err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func benchIngest(b *testing.B, bot *Bot, id string) {
+	b.Helper()
+	e := sources.Entry{Source: "Harbour Wire", ID: id, Title: "Storm surge floods the harbour road " + id,
+		Body: []string{"Water reached the ferry terminal."}, Published: time.Now()}
+	e.Hash = sources.ContentHash(e.Title, e.Body)
+	if err := bot.ingest(context.Background(), sources.Source{Name: "Harbour Wire"}, []sources.Entry{e}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkSenderThroughput measures sends a second with every limit lifted, against a fake
+// Bot API that answers at once: each op fans one entry out to 2,000 chats.
+func BenchmarkSenderThroughput(b *testing.B) {
+	const chats = 2000
+	api := telegramtest.New(telegramtest.Options{})
+	b.Cleanup(api.Close)
+	bot := benchBot(b, api, chats, func(o *Options) { o.Rate, o.PrivateInterval, o.GroupInterval = -1, -1, -1 })
+	ctx := context.Background()
+	cpu := cpuTime()
+	b.ResetTimer()
+	for i := range b.N {
+		benchIngest(b, bot, fmt.Sprint(i))
+		if err := api.WaitCalls(ctx, "sendMessage", (i+1)*chats); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*chats)/b.Elapsed().Seconds(), "msg/s")
+	// The CPU a message costs, the fake's share included, says what the machine allows when
+	// it is not shared.
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N*chats), "cpu-µs/msg")
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkSenderDefaultLimits measures, with the default limits (25 a second), the rate
+// achieved over a window as a fraction of the configured rate, against a fake that answers
+// 429 where Telegram would. The window is 60s when LIVEALERT_BENCH_WINDOW=60s, else 5s.
+func BenchmarkSenderDefaultLimits(b *testing.B) {
+	window := 5 * time.Second
+	if w, err := time.ParseDuration(os.Getenv("LIVEALERT_BENCH_WINDOW")); err == nil {
+		window = w
+	}
+	chats := int(window.Seconds()*defaultRate) + 500
+	var fraction float64
+	var tooMany int
+	for range b.N {
+		api := telegramtest.New(telegramtest.Options{EnforceLimits: true})
+		bot := benchBot(b, api, chats, nil)
+		start := time.Now()
+		benchIngest(b, bot, "1")
+		time.Sleep(time.Until(start.Add(window)))
+		sent := api.Calls("sendMessage") - api.TooManyRequestsServed()
+		fraction = float64(sent) / (window.Seconds() * defaultRate)
+		tooMany += api.TooManyRequestsServed()
+		api.Close()
+	}
+	b.ReportMetric(fraction, "of_rate")
+	b.ReportMetric(float64(tooMany)/float64(b.N), "429s/op")
+}
