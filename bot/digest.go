@@ -16,17 +16,30 @@ import (
 // of the chats whose time has come; a tick still running when the next is due makes that one
 // skip, and a panic in a tick is logged, not fatal.
 func (b *Bot) runDigests(ctx context.Context) error {
-	logger := cronLogger{b.log}
-	schedule, err := parseTick(b.opts.DigestTick)
+	c, err := newTickCron(b.log, b.opts.DigestTick, func() { b.digestTick(ctx) })
 	if err != nil {
 		return err
 	}
-	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
-	c.Schedule(schedule, cron.FuncJob(func() { b.digestTick(ctx) }))
 	c.Start()
 	<-ctx.Done()
 	<-c.Stop().Done()
 	return nil
+}
+
+// newTickCron returns a cron (not started) that runs job on spec (see parseTick), wrapped so
+// that a panic in a run is logged and the next run still comes (cron's default chain does
+// not recover), and a run still going when the next is due makes that one skip.
+func newTickCron(log *slog.Logger, spec string, job func()) (*cron.Cron, error) {
+	logger := cronLogger{log}
+	schedule, err := parseTick(spec)
+	if err != nil {
+		return nil, err
+	}
+	// Recover goes inside SkipIfStillRunning: outside, a panic would skip the wrapper's
+	// release of its token, and every later run would be skipped as "still running".
+	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)), cron.WithLogger(logger))
+	c.Schedule(schedule, cron.FuncJob(job))
+	return c, nil
 }
 
 // digestBatch is how many due chats one digest step reads, renders and records together.

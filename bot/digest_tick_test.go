@@ -1,6 +1,13 @@
 package bot
 
-import "testing"
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
 
 func TestParseTick(t *testing.T) {
 	tests := []struct {
@@ -25,4 +32,52 @@ func TestParseTick(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTickCronRecovers: a tick that panics is logged, and the next tick still runs.
+func TestTickCronRecovers(t *testing.T) {
+	var logged strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(&lockedWriter{mu: &mu, w: &logged}, nil))
+	runs := make(chan int, 10)
+	n := 0
+	c, err := newTickCron(log, "@every 1s", func() {
+		n++
+		runs <- n
+		if n == 1 {
+			panic("tick blew up")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Start()
+	defer func() { <-c.Stop().Done() }()
+	timeout := time.After(harnessTimeout)
+	for want := 1; want <= 2; want++ {
+		select {
+		case got := <-runs:
+			if got != want {
+				t.Fatalf("run %d, want %d", got, want)
+			}
+		case <-timeout:
+			t.Fatalf("run %d never came: the panic stopped the cron", want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logged.String(), "tick blew up") {
+		t.Fatalf("the panic was not logged:\n%s", logged.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
