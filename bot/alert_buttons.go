@@ -25,12 +25,14 @@ const (
 // alertMuteFor is how long "Mute <topic> 24h" mutes.
 const alertMuteFor = 24 * time.Hour
 
-// alertKeyboard returns the buttons under an alert, for the subscription of its first label
-// in its thread; nil for a digest, or when that subscription is gone.
-func (b *Bot) alertKeyboard(ctx context.Context, d subscriptions.Delivery) *models.InlineKeyboardMarkup {
-	if d.Kind != subscriptions.KindAlert || len(d.Labels) == 0 {
+// alertKeyboard returns the buttons under a message of alerts (one, or several coalesced):
+// for the subscription of the first alert's first label in its thread. It is nil for a
+// digest, or when that subscription is gone.
+func (b *Bot) alertKeyboard(ctx context.Context, rows []subscriptions.Delivery) *models.InlineKeyboardMarkup {
+	if len(rows) == 0 || rows[0].Kind != subscriptions.KindAlert || len(rows[0].Labels) == 0 {
 		return nil
 	}
+	d := rows[0]
 	subs, err := b.store.Subscriptions(ctx, d.ChatID)
 	if err != nil {
 		b.log.Warn("alert keyboard failed", "chat_id", d.ChatID, "error", err)

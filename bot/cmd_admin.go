@@ -50,6 +50,13 @@ func (b *Bot) isAdmin(ctx context.Context, chatID, userID int64) (bool, error) {
 	if ok && now.Before(e.expires) {
 		return e.admin, nil
 	}
+	return b.askAdmin(ctx, chatID, userID)
+}
+
+// askAdmin asks Telegram whether userID administers chatID, and caches the answer.
+func (b *Bot) askAdmin(ctx context.Context, chatID, userID int64) (bool, error) {
+	now := b.opts.Now()
+	c := &b.chatAdmins
 	m, err := b.tg.GetChatMember(ctx, &tgbot.GetChatMemberParams{ChatID: chatID, UserID: userID})
 	if err != nil {
 		return false, fmt.Errorf("bot: getChatMember %d in %d: %s", userID, chatID, b.redact(err))
@@ -64,7 +71,7 @@ func (b *Bot) isAdmin(ctx context.Context, chatID, userID int64) (bool, error) {
 			delete(c.entries, k)
 		}
 	}
-	c.entries[key] = adminCacheEntry{admin: admin, expires: now.Add(adminCacheTTL)}
+	c.entries[[2]int64{chatID, userID}] = adminCacheEntry{admin: admin, expires: now.Add(adminCacheTTL)}
 	c.mu.Unlock()
 	return admin, nil
 }

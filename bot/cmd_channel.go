@@ -74,14 +74,14 @@ func (b *Bot) channel(ctx context.Context, in incoming, args string) (reply, err
 	if info.Type != models.ChatTypeChannel {
 		return reply{text: channelNotChannelText(args)}, nil
 	}
-	botAdmin, err := b.isAdmin(ctx, info.ID, b.me.ID)
+	botAdmin, err := b.askAdmin(ctx, info.ID, b.me.ID) // fresh: the user may just have fixed it
 	if err != nil {
 		return reply{}, err
 	}
 	if !botAdmin {
 		return reply{text: channelBotNotAdminText(info.Title)}, nil
 	}
-	userAdmin, err := b.isAdmin(ctx, info.ID, in.from)
+	userAdmin, err := b.askAdmin(ctx, info.ID, in.from)
 	if err != nil {
 		return reply{}, err
 	}

@@ -360,7 +360,11 @@ func (b *Bot) unfollowButton(ctx context.Context, in incoming, m *models.Message
 	if err != nil {
 		return "", err
 	}
-	b.editMessage(ctx, m, reply{text: unfollowPickText(len(subs)), keyboard: unfollowKeyboard(b.store.Catalog(), subs)})
+	text := unfollowPickText(len(subs))
+	if in.replyTo != 0 {
+		text = channelNote(in.chat.Title) + text // as send headed it
+	}
+	b.editMessage(ctx, m, reply{text: text, keyboard: unfollowKeyboard(b.store.Catalog(), subs)})
 	return "Stopped following " + label, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/robfig/cron/v3"
+	"golang.org/x/sync/errgroup"
 
 	"livealert/subscriptions"
 )
@@ -31,25 +32,46 @@ func (b *Bot) runDigests(ctx context.Context) error {
 // digestBatch is how many due chats one digest step reads, renders and records together.
 const digestBatch = 500
 
-// digestTick queues the digest of every chat whose digest time has come, a batch at a time.
+// digestTick queues the digest of every chat whose digest time has come, a batch at a time,
+// in two stages that overlap: one reads the next batch of due chats and their items while the
+// other renders and records (the one writer) the batch before.
 func (b *Bot) digestTick(ctx context.Context) {
 	now := b.opts.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	batches := make(chan digestBatchItems, 1)
+	g.Go(func() error {
+		defer close(batches)
+		var last subscriptions.DueDigest
+		for {
+			due, err := b.store.DueDigestsAfter(gctx, now, last, digestBatch)
+			if err != nil || len(due) == 0 {
+				return err
+			}
+			last = due[len(due)-1]
+			items, cursor, err := b.store.DigestItemsOf(gctx, due)
+			if err != nil {
+				return err
+			}
+			select {
+			case batches <- digestBatchItems{due, items, cursor}:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+	})
 	queued := 0
-	for ctx.Err() == nil {
-		due, err := b.store.DueDigests(ctx, now, digestBatch)
-		if err != nil {
-			b.log.Error("digest tick failed", "error", err)
-			return
+	g.Go(func() error {
+		for batch := range batches {
+			n, err := b.recordDigests(gctx, b.renderDigests(batch))
+			if err != nil {
+				return err
+			}
+			queued += n
 		}
-		if len(due) == 0 {
-			break
-		}
-		n, err := b.composeDigests(ctx, due)
-		if err != nil {
-			b.log.Error("digests failed", "chats", len(due), "error", err)
-			return
-		}
-		queued += n
+		return nil
+	})
+	if err := g.Wait(); err != nil && ctx.Err() == nil {
+		b.log.Error("digest tick failed", "error", err)
 	}
 	if queued > 0 {
 		b.log.Info("digests queued", "chats", queued)
@@ -57,32 +79,33 @@ func (b *Bot) digestTick(ctx context.Context) {
 	}
 }
 
-// composeDigest renders one chat's digest and records it with the chat's next digest time.
-func (b *Bot) composeDigest(ctx context.Context, d subscriptions.DueDigest) (bool, error) {
-	n, err := b.composeDigests(ctx, []subscriptions.DueDigest{d})
-	return n == 1, err
+// digestBatchItems is a batch of due chats with their items (DigestItemsOf's answer).
+type digestBatchItems struct {
+	due    []subscriptions.DueDigest
+	items  [][]subscriptions.DigestItem
+	cursor int64
 }
 
-// composeDigests renders the digests of due chats and records them, with each chat's next
-// digest time, in one transaction; it returns how many were queued. A digest missed by more
-// than subscriptions.CatchUpWindow only moves the schedule: the next regular digest covers
-// its entries.
-func (b *Bot) composeDigests(ctx context.Context, due []subscriptions.DueDigest) (int, error) {
-	items, cursor, err := b.store.DigestItemsOf(ctx, due)
-	if err != nil {
-		return 0, err
-	}
-	runs := make([]subscriptions.DigestRun, len(due))
-	for i, d := range due {
+// renderDigests renders the digests of a batch. A digest missed by more than
+// subscriptions.CatchUpWindow gets no messages, which only moves its schedule: the next
+// regular digest covers its entries.
+func (b *Bot) renderDigests(batch digestBatchItems) []subscriptions.DigestRun {
+	runs := make([]subscriptions.DigestRun, len(batch.due))
+	for i, d := range batch.due {
 		runs[i] = subscriptions.DigestRun{Due: d}
 		if d.Expired {
 			b.log.Info("missed digest skipped", "chat_id", d.Chat.ID, "scheduled", d.Scheduled)
 			continue
 		}
-		runs[i].Messages = renderDigest(items[i], d.Scheduled, d.Chat.TimeZone, b.sources)
-		runs[i].Entries = len(items[i])
-		runs[i].Cursor = max(cursor, d.Cursor)
+		runs[i].Messages = renderDigest(batch.items[i], d.Scheduled, d.Chat.TimeZone, b.sources)
+		runs[i].Entries = len(batch.items[i])
+		runs[i].Cursor = max(batch.cursor, d.Cursor)
 	}
+	return runs
+}
+
+// recordDigests records rendered digests in one transaction and returns how many queued.
+func (b *Bot) recordDigests(ctx context.Context, runs []subscriptions.DigestRun) (int, error) {
 	queued, err := b.store.RecordDigests(ctx, runs)
 	if err != nil {
 		return 0, err

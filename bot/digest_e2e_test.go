@@ -119,16 +119,18 @@ func TestDigestEndToEnd(t *testing.T) {
 				t.Fatal(err)
 			}
 			var digests []telegramtest.Message
-			alerted := map[string]bool{}
+			var alerts strings.Builder // alerts may come several to a message (coalesced)
 			for _, m := range msgs[len(c.commands):] {
 				if isDigest(m) {
 					digests = append(digests, m)
 					continue
 				}
-				for _, part := range strings.Split(m.PlainText, "➖➖➖") { // alerts coalesce
-					part = strings.TrimSpace(part)
-					title, _, _ := strings.Cut(part[strings.Index(part, "\n")+1:], "\n")
-					alerted[strings.TrimPrefix(title, "📌 ")] = true
+				alerts.WriteString(m.PlainText + "\n")
+			}
+			alerted := map[string]bool{}
+			for _, e := range entries {
+				if strings.Contains(alerts.String(), e.Title) {
+					alerted[e.Title] = true
 				}
 			}
 			if len(digests) != 1 {

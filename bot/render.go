@@ -112,7 +112,7 @@ func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time, terms 
 // digestGroup is one topic's section of a digest.
 type digestGroup struct {
 	label string
-	items []subscriptions.DigestItem
+	items []*subscriptions.DigestItem
 }
 
 // groupDigest puts each item under one label: of the labels it matched, the one with the most
@@ -126,7 +126,8 @@ func groupDigest(items []subscriptions.DigestItem) []digestGroup {
 	}
 	var groups []digestGroup
 	index := map[string]int{}
-	for _, it := range items {
+	for k := range items {
+		it := &items[k]
 		best := it.Labels[0]
 		for _, l := range it.Labels[1:] {
 			if count[l] > count[best] {
@@ -153,37 +154,47 @@ func renderDigest(items []subscriptions.DigestItem, scheduled time.Time, loc *ti
 	}
 	groups := groupDigest(items)
 	day := scheduled.In(loc).Format("Mon 2 Jan 2006")
-	header := fmt.Sprintf("📰 <b>Daily digest</b> · %s\n%s in %s · times in %s", esc(day),
-		plural(len(items), "new entry", "new entries"), plural(len(groups), "topic", "topics"), esc(loc.String()))
-	cont := fmt.Sprintf("📰 <b>Daily digest</b> · %s (continued)", esc(day))
+	totals := fmt.Sprintf("%s in %s · times in %s", plural(len(items), "new entry", "new entries"),
+		plural(len(groups), "topic", "topics"), loc.String())
+	header := "📰 <b>Daily digest</b> · " + esc(day) + "\n" + esc(totals)
+	headerLen := textLength("📰 Daily digest · " + day + "\n" + totals)
+	cont := "📰 <b>Daily digest</b> · " + esc(day) + " (continued)"
+	contLen := textLength("📰 Daily digest · " + day + " (continued)")
 
 	var msgs []string
 	var b strings.Builder
 	b.WriteString(header)
-	size := telegramLength(header)
+	size := headerLen
+	// Lengths are counted on the visible text of each piece, as Telegram counts them (HTML
+	// escaping and tags take no room), without parsing the HTML again.
 	for _, g := range groups {
-		heading := fmt.Sprintf("\n\n<b>%s</b> · %d", esc(truncate(g.label, 60)), len(g.items))
+		label := truncate(g.label, 60)
+		heading := fmt.Sprintf("\n\n<b>%s</b> · %d", esc(label), len(g.items))
+		headingLen := textLength(fmt.Sprintf("\n\n%s · %d", label, len(g.items)))
 		for i, it := range g.items {
 			e := it.Entry
-			title := esc(truncate(strings.Join(strings.Fields(e.Title), " "), maxTitleRunes)) // one line
+			titleText := truncate(strings.Join(strings.Fields(e.Title), " "), maxTitleRunes) // one line
+			title := esc(titleText)
 			if link := entryLink(e, sources[e.Source]); link != "" {
-				title = fmt.Sprintf("<a href=\"%s\">%s</a>", esc(link), title)
+				title = "<a href=\"" + esc(link) + "\">" + title + "</a>"
 			}
-			line := fmt.Sprintf("\n• %s %s", esc(e.Published.In(loc).Format("Mon 15:04")), title)
+			at := e.Published.In(loc).Format("Mon 15:04")
+			line := "\n• " + at + " " + title
+			lineLen := textLength("\n• "+at+" ") + textLength(titleText)
 			if i == 0 {
-				line = heading + line
+				line, lineLen = heading+line, headingLen+lineLen
 			}
-			if size+telegramLength(line) > maxMessageLength {
+			if size+lineLen > maxMessageLength {
 				msgs = append(msgs, b.String())
 				b.Reset()
 				b.WriteString(cont)
-				size = telegramLength(cont)
+				size = contLen
 				if i > 0 {
-					line = heading + line // the topic's heading again atop the new message
+					line, lineLen = heading+line, headingLen+lineLen // the topic's heading again atop the new message
 				}
 			}
 			b.WriteString(line)
-			size += telegramLength(line)
+			size += lineLen
 		}
 	}
 	return append(msgs, b.String())

@@ -88,8 +88,7 @@ func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	b := s.b
-	// The buttons under alerts act on the subscription of the first alert's first label.
-	kb := b.alertKeyboard(ctx, o.rows[0])
+	kb := b.alertKeyboard(ctx, o.rows)
 	sendErr := s.send(ctx, o, o.text, kb, true)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the

@@ -123,6 +123,12 @@ func listText(c subscriptions.Chat, subs []subscriptions.Subscription, catalog *
 			if s.ThreadID != 0 {
 				fmt.Fprintf(&b, " — in forum topic %d", s.ThreadID)
 			}
+			if name, ok := modeNames[s.Mode]; ok {
+				b.WriteString(" · " + name)
+			}
+			if !s.MutedUntil.IsZero() {
+				b.WriteString(" · 🔕 until " + esc(until(s.MutedUntil, c.TimeZone)))
+			}
 		}
 	}
 	b.WriteString("\n\n" + digestSentence(c))

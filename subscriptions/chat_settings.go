@@ -77,10 +77,11 @@ func (s *Store) SetTimeZone(ctx context.Context, id int64, loc *time.Location) (
 		if err := tx.QueryRowContext(ctx, `SELECT digest_time FROM chats WHERE id = ?`, id).Scan(&hhmm); err != nil {
 			return err
 		}
-		next, err := nextDigestAt(ctx, tx, id, hhmm, loc, s.now())
+		last, err := loadLastRun(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		next := nextDigestAt(hhmm, loc, s.now(), last)
 		_, err = tx.ExecContext(ctx, `UPDATE chats SET time_zone = ?, next_digest_at = ? WHERE id = ?`, name, next, id)
 		return err
 	})

@@ -152,10 +152,11 @@ func (s *Store) SetDigestTime(ctx context.Context, id int64, hhmm string, thread
 		hhmm = fmt.Sprintf("%02d:%02d", h, m)
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		next, err := nextDigestAt(ctx, tx, id, hhmm, c.TimeZone, s.now())
+		last, err := loadLastRun(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		next := nextDigestAt(hhmm, c.TimeZone, s.now(), last)
 		_, err = tx.ExecContext(ctx, `UPDATE chats SET digest_time = ?, digest_thread = ?, next_digest_at = ? WHERE id = ?`,
 			hhmm, threadID, next, id)
 		return err

@@ -1,10 +1,12 @@
 package subscriptions
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,10 +31,17 @@ func (d DueDigest) LocalDate() string {
 
 // DueDigests returns up to limit active chats whose next digest is due at now.
 func (s *Store) DueDigests(ctx context.Context, now time.Time, limit int) ([]DueDigest, error) {
+	return s.DueDigestsAfter(ctx, now, DueDigest{}, limit)
+}
+
+// DueDigestsAfter is DueDigests for the chats that come after last in its order (by stored
+// next digest time, then id), so that a caller can read the next batch while it still
+// records the one before; the zero DueDigest starts at the beginning.
+func (s *Store) DueDigestsAfter(ctx context.Context, now time.Time, last DueDigest, limit int) ([]DueDigest, error) {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT `+chatColumns+`, digest_cursor FROM chats
-		WHERE next_digest_at IS NOT NULL AND next_digest_at <= ? AND active = 1
-		ORDER BY next_digest_at, id LIMIT ?`, unix(now), limit)
+		WHERE next_digest_at IS NOT NULL AND next_digest_at <= ? AND active = 1 AND (next_digest_at, id) > (?, ?)
+		ORDER BY next_digest_at, id LIMIT ?`, unix(now), unix(last.Chat.NextDigest), last.Chat.ID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions: due digests: %w", err)
 	}
@@ -82,42 +91,49 @@ func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]
 		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 	}
 	var list strings.Builder
-	index := make(map[int64]int, len(dues))
 	list.WriteByte('[')
 	for i, d := range dues {
 		if i > 0 {
 			list.WriteByte(',')
 		}
 		fmt.Fprintf(&list, "[%d,%d]", d.Chat.ID, d.Cursor)
-		index[d.Chat.ID] = i
 	}
 	list.WriteByte(']')
+	// No GROUP BY or ORDER BY: rows come chat by chat (json_each's order) in match order, and
+	// are grouped by entry and sorted here, which spares SQLite two temporary b-trees.
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT m.chat_id, m.entry_id, group_concat(m.label, char(10) ORDER BY m.subscription_id)
+		SELECT d.key, m.entry_id, s.id, m.label
 		FROM json_each(?1) d
 		CROSS JOIN matches m ON m.chat_id = d.value ->> 0 AND m.id > d.value ->> 1 AND m.id <= ?2
-		JOIN entries e ON e.id = m.entry_id
 		JOIN subscriptions s ON s.id = m.subscription_id
-		WHERE s.mode IN ('digest', 'both') AND s.muted_until <= ?3
-		GROUP BY m.chat_id, m.entry_id
-		ORDER BY m.chat_id, e.published, e.id`, list.String(), end, unix(s.now()))
+		WHERE s.mode IN ('digest', 'both') AND s.muted_until <= ?3`, list.String(), end, unix(s.now()))
 	if err != nil {
 		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 	}
 	defer rows.Close()
-	// Chats share entries: each is read once, below, and its items point at the one copy.
-	entries := map[int64]*StoredEntry{}
-	type ref struct{ chat, item int }
-	refs := map[int64][]ref{}
+	type label struct {
+		sub  int64
+		text string
+	}
+	type pending struct {
+		entry  int64
+		labels []label
+	}
+	found := make([][]pending, len(dues))
+	entries := map[int64]*StoredEntry{} // chats share entries: each is read once
 	for rows.Next() {
-		var chatID, entryID int64
-		var labels string
-		if err := rows.Scan(&chatID, &entryID, &labels); err != nil {
+		var i int
+		var entryID, subID int64
+		var text string
+		if err := rows.Scan(&i, &entryID, &subID, &text); err != nil {
 			return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 		}
-		i := index[chatID]
-		refs[entryID] = append(refs[entryID], ref{i, len(items[i])})
-		items[i] = append(items[i], DigestItem{Labels: uniqueLines(labels)})
+		k := slices.IndexFunc(found[i], func(p pending) bool { return p.entry == entryID })
+		if k < 0 {
+			k = len(found[i])
+			found[i] = append(found[i], pending{entry: entryID})
+		}
+		found[i][k].labels = append(found[i][k].labels, label{subID, text})
 		entries[entryID] = nil
 	}
 	if err := rows.Err(); err != nil {
@@ -127,12 +143,25 @@ func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]
 	if err := s.loadEntries(ctx, entries); err != nil {
 		return nil, 0, err
 	}
-	for id, rs := range refs {
-		for _, r := range rs {
-			if e := entries[id]; e != nil {
-				items[r.chat][r.item].Entry = *e
+	for i, ps := range found {
+		for _, p := range ps {
+			e := entries[p.entry]
+			if e == nil {
+				continue // deleted meanwhile
 			}
+			slices.SortFunc(p.labels, func(a, b label) int { return cmp.Compare(a.sub, b.sub) })
+			it := DigestItem{Entry: *e}
+			for _, l := range p.labels {
+				it.Labels = appendUnique(it.Labels, l.text)
+			}
+			items[i] = append(items[i], it)
 		}
+		slices.SortFunc(items[i], func(a, b DigestItem) int {
+			if c := a.Entry.Published.Compare(b.Entry.Published); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Entry.RowID, b.Entry.RowID)
+		})
 	}
 	return items, end, nil
 }
@@ -169,16 +198,6 @@ func (s *Store) loadEntries(ctx context.Context, entries map[int64]*StoredEntry)
 		return fmt.Errorf("subscriptions: load entries: %w", err)
 	}
 	return nil
-}
-
-// uniqueLines splits newline-separated labels, dropping repeats (a topic followed in two
-// forum topics of one chat).
-func uniqueLines(lines string) []string {
-	var labels []string
-	for line := range strings.SplitSeq(lines, "\n") {
-		labels = appendUnique(labels, line)
-	}
-	return labels
 }
 
 // DigestRun is a digest composed for one chat.
@@ -230,7 +249,9 @@ func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []b
 func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.Location, run DigestRun, now time.Time) (bool, error) {
 	c := run.Due.Chat
 	var hhmm, zone, quiet string
-	err := tx.QueryRowContext(ctx, `SELECT digest_time, time_zone, quiet_start FROM chats WHERE id = ?`, c.ID).Scan(&hhmm, &zone, &quiet)
+	var last lastRun
+	err := tx.QueryRowContext(ctx, `
+		SELECT digest_time, time_zone, quiet_start, last_digest_date, last_digest_at FROM chats WHERE id = ?`, c.ID).Scan(&hhmm, &zone, &quiet, &last.date, &last.scheduled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil // forgotten meanwhile
 	}
@@ -239,23 +260,20 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 	}
 	loc := location(zone) // the chat's settings now, should they have changed since DueDigests
 	queued := false
-	if len(run.Messages) > 0 && !run.Due.Expired {
-		done, err := digestedOn(ctx, tx, c.ID, run.Due.Scheduled, loc)
+	if len(run.Messages) > 0 && !run.Due.Expired && !last.covers(run.Due.Scheduled, loc) {
+		date := run.Due.Scheduled.In(loc).Format(time.DateOnly)
+		r, err := tx.ExecContext(ctx, `
+			INSERT INTO digest_runs (chat_id, local_date, entries, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, c.ID, date, run.Entries, unix(run.Due.Scheduled), unix(now))
 		if err != nil {
 			return false, err
 		}
-		if !done {
-			r, err := tx.ExecContext(ctx, `
-				INSERT INTO digest_runs (chat_id, local_date, entries, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT DO NOTHING`, c.ID, run.Due.Scheduled.In(loc).Format(time.DateOnly), run.Entries, unix(run.Due.Scheduled), unix(now))
-			if err != nil {
-				return false, err
-			}
-			n, err := r.RowsAffected()
-			if err != nil {
-				return false, err
-			}
-			queued = n == 1
+		n, err := r.RowsAffected()
+		if err != nil {
+			return false, err
+		}
+		if queued = n == 1; queued {
+			last = last.record(date, run.Due.Scheduled)
 		}
 	}
 	cursor := sql.NullInt64{}
@@ -281,10 +299,9 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 		}
 		cursor = sql.NullInt64{Int64: run.Cursor, Valid: true}
 	}
-	next, err := nextDigestAt(ctx, tx, c.ID, hhmm, loc, now)
-	if err != nil {
-		return false, err
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE chats SET next_digest_at = ?, digest_cursor = COALESCE(?, digest_cursor) WHERE id = ?`, next, cursor, c.ID)
+	next := nextDigestAt(hhmm, loc, now, last)
+	_, err = tx.ExecContext(ctx, `
+		UPDATE chats SET next_digest_at = ?, digest_cursor = COALESCE(?, digest_cursor), last_digest_date = ?, last_digest_at = ?
+		WHERE id = ?`, next, cursor, last.date, last.scheduled, c.ID)
 	return queued, err
 }

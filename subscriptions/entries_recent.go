@@ -59,6 +59,3 @@ func (s *Store) RecentMatches(ctx context.Context, q Matchable, since time.Time)
 	}
 	return out, nil
 }
-
-// Now is the store's clock reading.
-func (s *Store) Now() time.Time { return s.now() }

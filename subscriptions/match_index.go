@@ -44,8 +44,7 @@ type matchIndex struct {
 
 // matchIndexBuilder compiles queries into a matchIndex.
 type matchIndexBuilder struct {
-	ix   matchIndex
-	keys [][]indexKey // unit → the terms it is indexed under
+	ix matchIndex
 }
 
 // indexKey is a term a unit is indexed under.
@@ -65,7 +64,6 @@ func (b *matchIndexBuilder) add(root *queryNode) uint32 {
 	b.ix.nodes = append(b.ix.nodes, matchNode{})
 	b.place(slot, root)
 	b.ix.roots = append(b.ix.roots, uint32(slot))
-	b.keys = append(b.keys, nil)
 	return unit
 }
 
@@ -124,9 +122,41 @@ func (b *matchIndexBuilder) id(term string) uint32 {
 		return id
 	}
 	id := uint32(len(b.ix.words))
+	term = strings.Clone(term) // not a piece of a larger string kept alive
 	b.ix.ids[term] = id
-	b.ix.words = append(b.ix.words, strings.Clone(term))
+	b.ix.words = append(b.ix.words, term)
 	return id
+}
+
+// addFrom copies unit u of another index as the next unit, and returns its number: a query
+// compiled once is not parsed again when the index is rebuilt.
+func (b *matchIndexBuilder) addFrom(src *matchIndex, u uint32) uint32 {
+	unit := uint32(len(b.ix.roots))
+	slot := len(b.ix.nodes)
+	b.ix.nodes = append(b.ix.nodes, matchNode{})
+	b.copyNode(src, src.roots[u], slot)
+	b.ix.roots = append(b.ix.roots, uint32(slot))
+	return unit
+}
+
+// copyNode copies node i of src, and what is under it, into nodes[slot].
+func (b *matchIndexBuilder) copyNode(src *matchIndex, i uint32, slot int) {
+	n := src.nodes[i]
+	if n.op == opLeaf {
+		first := uint32(len(b.ix.terms))
+		for _, t := range src.terms[n.first : n.first+uint32(n.n)] {
+			b.ix.terms = append(b.ix.terms, b.id(src.words[t]))
+		}
+		n.first = first
+		b.ix.nodes[slot] = n
+		return
+	}
+	first := len(b.ix.nodes)
+	b.ix.nodes = append(b.ix.nodes, make([]matchNode, n.n)...)
+	b.ix.nodes[slot] = matchNode{op: n.op, n: n.n, first: uint32(first)}
+	for k := range int(n.n) {
+		b.copyNode(src, n.first+uint32(k), first+k)
+	}
 }
 
 // build chooses the terms each unit is indexed under and returns the index; the builder is
@@ -144,17 +174,21 @@ func (b *matchIndexBuilder) build() *matchIndex {
 		}
 	}
 	counts := make([]uint32, len(ix.words)+1)
+	keyStarts := make([]uint32, len(ix.roots)+1) // unit u's keys are keys[keyStarts[u]:keyStarts[u+1]]
+	var keys []indexKey
 	for u := range ix.roots {
-		keys := ix.requiredKeys(nil, ix.roots[u], weight)
-		slices.SortFunc(keys, func(a, b indexKey) int {
+		from := len(keys)
+		keys, _ = ix.requiredKeys(keys, ix.roots[u], weight) // every valid query has keys
+		mine := keys[from:]
+		slices.SortFunc(mine, func(a, b indexKey) int {
 			if a.id != b.id {
 				return int(a.id) - int(b.id)
 			}
 			return boolInt(a.prefix) - boolInt(b.prefix)
 		})
-		keys = slices.Compact(keys)
-		b.keys[u] = keys
-		for _, k := range keys {
+		keys = append(keys[:from], slices.Compact(mine)...)
+		keyStarts[u+1] = uint32(len(keys))
+		for _, k := range keys[from:] {
 			if !k.prefix {
 				counts[k.id+1]++
 			}
@@ -166,8 +200,8 @@ func (b *matchIndexBuilder) build() *matchIndex {
 	}
 	ix.exact = make([]uint32, ix.starts[len(ix.words)])
 	fill := slices.Clone(ix.starts[:len(ix.words)])
-	for u, keys := range b.keys {
-		for _, k := range keys {
+	for u := range ix.roots {
+		for _, k := range keys[keyStarts[u]:keyStarts[u+1]] {
 			if k.prefix {
 				p := ix.words[k.id]
 				ix.prefix[p] = append(ix.prefix[p], uint32(u))
@@ -178,7 +212,6 @@ func (b *matchIndexBuilder) build() *matchIndex {
 			fill[k.id]++
 		}
 	}
-	b.keys = nil
 	ix.nodes = slices.Clip(ix.nodes)
 	ix.terms = slices.Clip(ix.terms)
 	ix.roots = slices.Clip(ix.roots)
@@ -201,10 +234,12 @@ func (ix *matchIndex) appendPositiveTerms(dst []uint32, i uint32) []uint32 {
 
 // requiredKeys appends terms such that node i cannot match a document that has none of them:
 // a leaf's lightest exact term (its prefix when it is a lone prefix), every alternative's
-// keys for an OR, and for an AND the keys of the kid whose heaviest key is lightest. It
-// returns nil for a node that can match without any term of its own (an exclusion).
-func (ix *matchIndex) requiredKeys(dst []indexKey, i uint32, weight []uint32) []indexKey {
+// keys for an OR, and for an AND the keys of the kid whose keys weigh least in all. It
+// reports false, appending nothing, for a node that can match without any term of its own
+// (an exclusion). dst past its length is scratch space, so building allocates little.
+func (ix *matchIndex) requiredKeys(dst []indexKey, i uint32, weight []uint32) ([]indexKey, bool) {
 	n := ix.nodes[i]
+	base := len(dst)
 	switch n.op {
 	case opLeaf:
 		terms := ix.terms[n.first : n.first+uint32(n.n)]
@@ -213,7 +248,7 @@ func (ix *matchIndex) requiredKeys(dst []indexKey, i uint32, weight []uint32) []
 			exact = terms[:len(terms)-1]
 		}
 		if len(exact) == 0 {
-			return append(dst, indexKey{id: terms[0], prefix: true})
+			return append(dst, indexKey{id: terms[0], prefix: true}), true
 		}
 		best := exact[0]
 		for _, t := range exact[1:] {
@@ -221,42 +256,40 @@ func (ix *matchIndex) requiredKeys(dst []indexKey, i uint32, weight []uint32) []
 				best = t
 			}
 		}
-		return append(dst, indexKey{id: best})
+		return append(dst, indexKey{id: best}), true
 	case opOr:
 		for k := n.first; k < n.first+uint32(n.n); k++ {
-			keys := ix.requiredKeys(nil, k, weight)
-			if keys == nil {
-				return nil
+			var ok bool
+			if dst, ok = ix.requiredKeys(dst, k, weight); !ok {
+				return dst[:base], false
 			}
-			dst = append(dst, keys...)
 		}
-		return dst
+		return dst, true
 	case opAnd:
-		var best []indexKey
-		bestCost := uint64(0)
+		bestLen, bestCost := -1, uint64(0)
 		for k := n.first; k < n.first+uint32(n.n); k++ {
-			keys := ix.requiredKeys(nil, k, weight)
-			if keys == nil {
+			// The best so far is dst[base:base+bestLen]; the kid's keys go after it.
+			from := len(dst)
+			next, ok := ix.requiredKeys(dst, k, weight)
+			if !ok {
 				continue
 			}
 			cost := uint64(0)
-			for _, key := range keys {
+			for _, key := range next[from:] {
 				w := uint64(weight[key.id])
 				if key.prefix {
 					w += 1 << 20 // a prefix is looked up in a map and may stand for many words
 				}
 				cost += w
 			}
-			if best == nil || cost < bestCost {
-				best, bestCost = keys, cost
+			if bestLen < 0 || cost < bestCost {
+				bestLen, bestCost = copy(next[base:], next[from:]), cost
 			}
+			dst = next[:base+max(bestLen, 0)]
 		}
-		if best == nil {
-			return nil
-		}
-		return append(dst, best...)
+		return dst, bestLen >= 0
 	}
-	return nil
+	return dst, false
 }
 
 // indexedDoc is a document prepared for one index: its terms as the index's term ids.

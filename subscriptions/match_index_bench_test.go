@@ -109,7 +109,9 @@ func benchQueries(r *rand.Rand, vocab []string, n int) []string {
 // Zipf-like from a 20k-term vocabulary, through the index and, three times, through a scan
 // that verifies every subscription on its own. One op matches every entry once. Metrics:
 // ms/entry (median, indexed), scan-ms/entry and scan-x (median scan time over median indexed
-// time), build-s, B/sub (heap the matcher keeps, labels included), hits/entry, cand/entry
+// time), build-s and build-cpu-s (wall and CPU time, over GOMAXPROCS goroutines), rebuild-s
+// (the build after one subscription more, from the previous matcher), B/sub (heap
+// the matcher keeps, labels included), hits/entry, cand/entry
 // (candidates verified) and units (distinct queries).
 func BenchmarkMatcher(b *testing.B) {
 	entries := loadSeedEntries(b)
@@ -132,9 +134,18 @@ func BenchmarkMatcher(b *testing.B) {
 			for i, q := range benchQueries(r, vocab, n) {
 				rows[i] = subscriptionRow{subscriber: subscriber{subscriptionID: int64(i + 1), chatID: int64(i/5 + 1)}, query: q}
 			}
-			start := time.Now()
-			m := buildMatcher(catalog, rows, discardLogger)
-			build := time.Since(start)
+			start, cpu0 := time.Now(), cpuTime()
+			m := buildMatcher(catalog, rows, nil, discardLogger)
+			build, buildCPU := time.Since(start), cpuTime()-cpu0
+			// A subscription change: one more subscription, the matcher rebuilt from the old one.
+			rows = append(rows, subscriptionRow{subscriber: subscriber{subscriptionID: int64(n + 1), chatID: 1}, query: `"one more" query`})
+			start = time.Now()
+			rebuilt := buildMatcher(catalog, rows, m, discardLogger)
+			rebuild := time.Since(start)
+			if rebuilt.parsed != 1 {
+				b.Fatalf("the rebuild parsed %d queries, want 1", rebuilt.parsed)
+			}
+			rebuilt = nil
 			rows = nil
 			var after runtime.MemStats
 			runtime.GC()
@@ -165,6 +176,8 @@ func BenchmarkMatcher(b *testing.B) {
 			b.ReportMetric(float64(scanMed.Nanoseconds())/1e6, "scan-ms/entry")
 			b.ReportMetric(float64(scanMed)/float64(max(med, 1)), "scan-x")
 			b.ReportMetric(build.Seconds(), "build-s")
+			b.ReportMetric(buildCPU.Seconds(), "build-cpu-s")
+			b.ReportMetric(rebuild.Seconds(), "rebuild-s")
 			b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "B/sub")
 			b.ReportMetric(float64(hits)/matched, "hits/entry")
 			b.ReportMetric(float64(cands)/matched, "cand/entry")

@@ -1,6 +1,7 @@
 package subscriptions
 
 import (
+	"cmp"
 	"io"
 	"log/slog"
 	"slices"
@@ -66,7 +67,14 @@ func TestMatcherAgreesWithScan(t *testing.T) {
 		"ukraine russia attack", `"shahed 136" OR uav* OR geran`,
 	}
 	rows := testRows(queries, "drones", "belgorod", "not-gaza", "gone")
-	m := buildMatcher(catalog, rows, discardLogger)
+	m := buildMatcher(catalog, rows, nil, discardLogger)
+	// Rebuilt from a matcher of other subscriptions, reusing what they share.
+	prev := buildMatcher(catalog, testRows([]string{"drones", "ukraine russia attack", "unused -query", "Белгород"}, "belgorod"), nil, discardLogger)
+	rebuilt := buildMatcher(catalog, rows, prev, discardLogger)
+	// 17 distinct texts (x* -y* does not parse), 3 of them in prev.
+	if rebuilt.parsed != 17-3 {
+		t.Errorf("the rebuild parsed %d queries, want %d: the 3 it shares with the previous matcher are copied", rebuilt.parsed, 17-3)
+	}
 	docs := map[string]*Document{
 		"drones":      NewDocument("Ukraine says Russia attacked with 29 drones overnight", []string{"Shahed-136/131 UAVs were launched", "air defence worked in Belgorod"}),
 		"drone show":  NewDocument("A drone show in Kyiv", nil),
@@ -86,10 +94,13 @@ func TestMatcherAgreesWithScan(t *testing.T) {
 			if got := m.matchScan(d); !slices.Equal(got, want) {
 				t.Errorf("matchScan = %v\nwant        %v", got, want)
 			}
+			if got := rebuilt.Match(d); !slices.Equal(got, want) {
+				t.Errorf("Match after a rebuild = %v\nwant                  %v", got, want)
+			}
 		})
 	}
-	if n := len(m.index.roots); n != len(queries)-2+3 {
-		t.Errorf("%d units, want one per distinct query text and known topic (%d)", n, len(queries)-2+3)
+	if n := len(m.index.roots); n != 16+3 {
+		t.Errorf("%d units, want one per valid distinct query text and known topic (%d)", n, 16+3)
 	}
 }
 
@@ -111,12 +122,26 @@ func FuzzMatcher(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, q1, q2, q3, text string) {
 		rows := testRows([]string{q1, q2, q3, q1 + " " + q2, "(" + q2 + ") OR " + q3}, "t")
-		m := buildMatcher(catalog, rows, discardLogger)
+		prev := buildMatcher(catalog, testRows([]string{q3, q2 + " " + q1, q1}), nil, discardLogger)
+		m := buildMatcher(catalog, rows, prev, discardLogger)
 		lines := strings.Split(text, "\n")
 		d := NewDocument(lines[0], lines[1:])
 		want := referenceHits(t, catalog, rows, d)
 		if got := m.Match(d); !slices.Equal(got, want) {
 			t.Fatalf("queries %q %q %q on %q: Match = %v, want %v", q1, q2, q3, text, got, want)
 		}
+	})
+}
+
+// sortHits orders hits as Matcher.Match does.
+func sortHits(hits []Hit) {
+	slices.SortFunc(hits, func(a, b Hit) int {
+		switch {
+		case a.ChatID != b.ChatID:
+			return cmp.Compare(a.ChatID, b.ChatID)
+		case a.ThreadID != b.ThreadID:
+			return cmp.Compare(a.ThreadID, b.ThreadID)
+		}
+		return cmp.Compare(a.SubscriptionID, b.SubscriptionID)
 	})
 }

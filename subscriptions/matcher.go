@@ -41,6 +41,8 @@ type subscriptionRow struct {
 type Matcher struct {
 	index  *matchIndex
 	labels []string     // unit → the topic's name or the query as typed
+	topics []bool       // unit → it is a catalog topic
+	parsed int          // how many query texts the build parsed (the others were reused)
 	subs   []subscriber // ordered as Match returns hits: by chat, thread, subscription
 	starts []uint32     // unit u's subscribers are subs[at[starts[u]:starts[u+1]]]
 	at     []uint32
@@ -86,32 +88,37 @@ func (m *Matcher) hits(positions []uint32) []Hit {
 	return hits
 }
 
-func sortHits(hits []Hit) {
-	slices.SortFunc(hits, func(a, b Hit) int {
-		switch {
-		case a.ChatID != b.ChatID:
-			return cmp.Compare(a.ChatID, b.ChatID)
-		case a.ThreadID != b.ThreadID:
-			return cmp.Compare(a.ThreadID, b.ThreadID)
-		}
-		return cmp.Compare(a.SubscriptionID, b.SubscriptionID)
-	})
-}
-
 // buildMatcher compiles the subscriptions. Subscriptions to a topic not in the catalog, or
-// whose query does not parse, are skipped and logged. Each distinct query text is parsed
-// once; the parsing, most of the work, is spread over GOMAXPROCS goroutines, which return
-// before buildMatcher does.
-func buildMatcher(catalog *Catalog, rows []subscriptionRow, log *slog.Logger) *Matcher {
-	distinct := map[string]int{} // query text → index in texts
-	var texts []string
+// whose query does not parse, are skipped and logged. Each distinct query text is compiled
+// once: copied from prev (the matcher being replaced; nil for none) when it has it, parsed
+// otherwise, the parsing spread over GOMAXPROCS goroutines, which return before buildMatcher
+// does.
+func buildMatcher(catalog *Catalog, rows []subscriptionRow, prev *Matcher, log *slog.Logger) *Matcher {
+	prevUnit := map[string]uint32{} // query text → unit of prev
+	if prev != nil {
+		prevUnit = make(map[string]uint32, len(prev.labels))
+		for u, label := range prev.labels {
+			if !prev.topics[u] {
+				prevUnit[label] = uint32(u)
+			}
+		}
+	}
+	distinct := make(map[string]int, len(rows)) // query text → index in texts
+	var texts, toParse []string
+	var parseIndex []int // index in texts → index in toParse, -1 when reused
 	for _, r := range rows {
 		if _, ok := distinct[r.query]; !ok && r.topic == "" {
 			distinct[r.query] = len(texts)
 			texts = append(texts, r.query)
+			if _, ok := prevUnit[r.query]; ok {
+				parseIndex = append(parseIndex, -1)
+			} else {
+				parseIndex = append(parseIndex, len(toParse))
+				toParse = append(toParse, r.query)
+			}
 		}
 	}
-	parsed := parseQueries(texts)
+	parsed := parseQueries(toParse)
 
 	b := newMatchIndexBuilder()
 	m := &Matcher{}
@@ -130,17 +137,24 @@ func buildMatcher(catalog *Catalog, rows []subscriptionRow, log *slog.Logger) *M
 				}
 				u = b.addTopic(catalog.compiled[ti])
 				m.labels = append(m.labels, catalog.topics[ti].Name)
+				m.topics = append(m.topics, true)
 				topicUnit[r.topic] = u
 			}
 		} else {
 			i := distinct[r.query]
-			if parsed[i].err != nil {
-				log.Warn("subscription with invalid query skipped", "subscription_id", r.subscriptionID, "error", parsed[i].err)
+			if p := parseIndex[i]; p >= 0 && parsed[p].err != nil {
+				log.Warn("subscription with invalid query skipped", "subscription_id", r.subscriptionID, "error", parsed[p].err)
 				continue
 			}
 			if queryUnit[i] == 0 {
-				queryUnit[i] = int32(b.add(parsed[i].root)) + 1
+				if p := parseIndex[i]; p >= 0 {
+					u = b.add(parsed[p].root)
+				} else {
+					u = b.addFrom(prev.index, prevUnit[r.query])
+				}
+				queryUnit[i] = int32(u) + 1
 				m.labels = append(m.labels, r.query)
+				m.topics = append(m.topics, false)
 			}
 			u = uint32(queryUnit[i] - 1)
 		}
@@ -149,6 +163,8 @@ func buildMatcher(catalog *Catalog, rows []subscriptionRow, log *slog.Logger) *M
 		m.subs = append(m.subs, s)
 	}
 	m.index = b.build()
+	m.parsed = len(toParse)
+	m.topics = slices.Clip(m.topics)
 	slices.SortFunc(m.subs, func(a, b subscriber) int {
 		switch {
 		case a.chatID != b.chatID:
@@ -230,6 +246,6 @@ func (s *Store) rebuildMatcher(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("subscriptions: load subscriptions: %w", err)
 	}
-	s.matcher.Store(buildMatcher(s.catalog, subs, s.log))
+	s.matcher.Store(buildMatcher(s.catalog, subs, s.matcher.Load(), s.log))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // QueryError is why a query does not parse, worded for the person who typed it.
@@ -94,6 +95,8 @@ func suggestExample(rs []rune, e *QueryError) {
 		fix = splice(" ", e.Pos, e.end)
 	case errOnlyExclusions:
 		fix = splice(queryErrorTexts[errEmpty].example+" ", e.Pos, e.Pos)
+	case errTooLong:
+		fix = longestValidStart(string(rs))
 	}
 	fix = strings.Join(strings.Fields(fix), " ")
 	fix = strings.NewReplacer("( ", "(", " )", ")").Replace(fix)
@@ -104,4 +107,22 @@ func suggestExample(rs []rune, e *QueryError) {
 		}
 	}
 	e.Example = queryErrorTexts[e.kind].example
+}
+
+// longestValidStart returns the longest run of s's first words that is within MaxQueryLen and
+// parses, or "".
+func longestValidStart(s string) string {
+	words := strings.Fields(s)
+	n, size := 0, -1
+	for n < len(words) && size+1+utf8.RuneCountInString(words[n]) <= MaxQueryLen {
+		size += 1 + utf8.RuneCountInString(words[n])
+		n++
+	}
+	for ; n > 0; n-- {
+		cand := strings.Join(words[:n], " ")
+		if _, err := parseQuery(cand); err == nil {
+			return cand
+		}
+	}
+	return ""
 }

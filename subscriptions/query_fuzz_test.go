@@ -44,6 +44,16 @@ func FuzzParseQuery(f *testing.F) {
 		if s2 := q2.String(); s2 != s {
 			t.Fatalf("%q understood as %q, which is understood as %q", query, s, s2)
 		}
+		if !sameRendering(q.root, q2.root) {
+			t.Fatalf("%q and its String %q render alike but sameRendering says not", query, s)
+		}
+		for _, a := range q.root.kids {
+			for _, b := range q.root.kids {
+				if sameRendering(a, b) != (a.String() == b.String()) {
+					t.Fatalf("%q: sameRendering(%s, %s) disagrees with String", query, a, b)
+				}
+			}
+		}
 		d := NewDocument(text, strings.Split(text, "\n"))
 		m := q.Match(d)
 		if m != q2.Match(d) {

@@ -49,16 +49,13 @@ func newNotNode(n *queryNode, pos int) *queryNode {
 // when there are none.
 func newListNode(op queryOp, kids []*queryNode) *queryNode {
 	var flat []*queryNode
-	seen := map[string]bool{}
 	for _, k := range kids {
 		grand := []*queryNode{k}
 		if k.op == op {
 			grand = k.kids
 		}
 		for _, g := range grand {
-			s := g.String()
-			if !seen[s] {
-				seen[s] = true
+			if !slices.ContainsFunc(flat, func(f *queryNode) bool { return sameRendering(f, g) }) {
 				flat = append(flat, g)
 			}
 		}
@@ -70,6 +67,43 @@ func newListNode(op queryOp, kids []*queryNode) *queryNode {
 		return flat[0]
 	}
 	return &queryNode{op: op, kids: flat, pos: flat[0].pos}
+}
+
+// sameRendering reports whether a.String() == b.String(), without rendering: rendering is
+// one-to-one but for an AND, which shows its exclusions after its other kids.
+func sameRendering(a, b *queryNode) bool {
+	if a.op != b.op {
+		return false
+	}
+	switch a.op {
+	case opLeaf:
+		return a.title == b.title && a.prefix == b.prefix && slices.Equal(a.terms, b.terms)
+	case opOr, opNot:
+		return slices.EqualFunc(a.kids, b.kids, sameRendering)
+	}
+	for _, not := range []bool{false, true} {
+		i, j := 0, 0
+		for {
+			for i < len(a.kids) && (a.kids[i].op == opNot) != not {
+				i++
+			}
+			for j < len(b.kids) && (b.kids[j].op == opNot) != not {
+				j++
+			}
+			if i == len(a.kids) || j == len(b.kids) {
+				if i != len(a.kids) || j != len(b.kids) {
+					return false
+				}
+				break
+			}
+			if !sameRendering(a.kids[i], b.kids[j]) {
+				return false
+			}
+			i++
+			j++
+		}
+	}
+	return true
 }
 
 // String renders the node in canonical form.

@@ -15,7 +15,8 @@ const minPrefixLen = 2
 // ParseQuery parses a subscription query. The language:
 //
 //	drones                 a word; case, diacritics, punctuation, an English plural or
-//	                       possessive do not matter (Drones = drone, Türkiye = turkiye)
+//	                       possessive do not matter (Drones = drone, Türkiye = turkiye),
+//	                       nor Russian and Ukrainian inflections (Белгород = Белгороде)
 //	"peace talks"          a phrase: words in this order, next to each other, within the
 //	                       title or within one paragraph; “typographic” quotes work too
 //	shahed-136             a word with punctuation inside is the phrase "shahed 136"

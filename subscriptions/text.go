@@ -37,10 +37,12 @@ func Tokenize(text string) []Token {
 
 // tokenTerms returns the terms of text without positions.
 func tokenTerms(text string) []string {
-	toks := Tokenize(text)
-	out := make([]string, len(toks))
-	for i, tk := range toks {
-		out[i] = tk.Term
+	var t tokenizer
+	t.text(text)
+	all := string(t.buf)
+	out := make([]string, len(t.spans))
+	for i, sp := range t.spans {
+		out[i] = all[sp.start:sp.end]
 	}
 	return out
 }

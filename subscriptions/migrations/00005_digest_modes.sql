@@ -14,8 +14,14 @@ ALTER TABLE chats ADD COLUMN quiet_end TEXT NOT NULL DEFAULT '';
 -- The digest time the run was for (unix seconds); with local_date it keeps a chat that changes
 -- its zone from getting two digests in one local day.
 ALTER TABLE digest_runs ADD COLUMN scheduled_at INTEGER NOT NULL DEFAULT 0;
+-- The latest of the chat's digest runs, kept on the chat so that the digest tick need not
+-- read digest_runs: the latest local date one was for, and the latest digest time.
+ALTER TABLE chats ADD COLUMN last_digest_date TEXT NOT NULL DEFAULT '';
+ALTER TABLE chats ADD COLUMN last_digest_at INTEGER NOT NULL DEFAULT 0;
 
 -- +goose Down
+ALTER TABLE chats DROP COLUMN last_digest_at;
+ALTER TABLE chats DROP COLUMN last_digest_date;
 ALTER TABLE digest_runs DROP COLUMN scheduled_at;
 ALTER TABLE chats DROP COLUMN quiet_end;
 ALTER TABLE chats DROP COLUMN quiet_start;
