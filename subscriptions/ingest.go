@@ -126,21 +126,16 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 	if len(hits) == 0 {
 		return 0, nil
 	}
-	insertMatch, err := tx.PrepareContext(ctx, `
-		INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES (?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`)
-	if err != nil {
+	if err := policy.preload(ctx, tx, hits); err != nil {
 		return 0, err
 	}
-	defer insertMatch.Close()
-	insertAlert, err := tx.PrepareContext(ctx, `
-		INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
-		SELECT ?1, ?2, 'alert', ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM chats WHERE id = ?1 AND active = 1)
-		ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return 0, err
-	}
-	defer insertAlert.Close()
+	matches := newRowBatch(tx, `INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES `, "",
+		`ON CONFLICT DO NOTHING`, 4)
+	alerts := newRowBatch(tx, `INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
+		SELECT v.column1, v.column2, 'alert', v.column3, v.column4, v.column5, v.column6 FROM (VALUES `,
+		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 6)
+	defer matches.close()
+	defer alerts.close()
 	queued := 0
 	now := policy.now
 	for i := 0; i < len(hits); {
@@ -155,7 +150,7 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 			if !record {
 				continue
 			}
-			if _, err := insertMatch.ExecContext(ctx, h.ChatID, entryID, h.SubscriptionID, h.Label); err != nil {
+			if err := matches.add(ctx, h.ChatID, entryID, h.SubscriptionID, h.Label); err != nil {
 				return 0, err
 			}
 			if instant {
@@ -170,17 +165,18 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 			i = j
 			continue
 		}
-		r, err := insertAlert.ExecContext(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(due), unix(now))
-		if err != nil {
+		if err := alerts.add(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(due), unix(now)); err != nil {
 			return 0, err
 		}
-		n, err := r.RowsAffected()
-		if err != nil {
-			return 0, err
-		}
-		queued += int(n)
 		i = j
 	}
+	if err := matches.flush(ctx); err != nil {
+		return 0, err
+	}
+	if err := alerts.flush(ctx); err != nil {
+		return 0, err
+	}
+	queued += int(alerts.inserted)
 	return queued, nil
 }
 

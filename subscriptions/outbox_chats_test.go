@@ -134,3 +134,28 @@ func TestSendPauseOnlyGrows(t *testing.T) {
 		t.Fatalf("pause %v, want %v (a shorter pause must not shorten it)", p, until)
 	}
 }
+
+func TestIngestFanOutAcrossInsertBatches(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	const chats = 2*rowBatchSize + 37
+	seedFollowers(t, s, chats)
+	mustIngest(t, s)
+	if _, err := s.DeactivateChat(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	res := mustIngest(t, s, entry("a", "Drone shot down"))
+	if res.Queued != chats-1 {
+		t.Fatalf("%d alerts queued, want %d (all but the inactive chat)", res.Queued, chats-1)
+	}
+	var matches, queued int
+	if err := s.reader.QueryRow(`SELECT (SELECT COUNT(*) FROM matches), (SELECT COUNT(*) FROM outbox)`).Scan(&matches, &queued); err != nil {
+		t.Fatal(err)
+	}
+	if matches != chats-1 || queued != chats-1 {
+		t.Fatalf("%d matches and %d queued rows, want %d of each", matches, queued, chats-1)
+	}
+	if again := mustIngest(t, s, entry("a", "Drone shot down")); again.Queued != 0 {
+		t.Fatalf("the same entry queued %d alerts again", again.Queued)
+	}
+}
