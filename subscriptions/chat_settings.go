@@ -92,22 +92,28 @@ func (s *Store) SetTimeZone(ctx context.Context, id int64, loc *time.Location) (
 }
 
 // SetQuietHours sets the chat's quiet hours ("HH:MM" each, see ParseQuietHours), or removes
-// them when both are "", which releases the alerts they held. Alerts held under other hours
-// stay due when those hours end.
+// them when both are "". The alerts the old hours held follow the new ones: due when the new
+// hours end if they are quiet now, else at once.
 func (s *Store) SetQuietHours(ctx context.Context, id int64, start, end string) (Chat, error) {
 	if (start == "") != (end == "") {
 		return Chat{}, fmt.Errorf("subscriptions: quiet hours need a start and an end")
 	}
-	now := unix(s.now())
+	now := s.now()
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		var zone string
+		if err := tx.QueryRowContext(ctx, `SELECT time_zone FROM chats WHERE id = ?`, id).Scan(&zone); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE chats SET quiet_start = ?, quiet_end = ? WHERE id = ?`, start, end, id); err != nil {
 			return err
 		}
-		if start != "" {
-			return nil
+		due := now
+		if until, quiet := QuietUntil(now, start, end, s.location(zone)); quiet {
+			due = until
 		}
 		_, err := tx.ExecContext(ctx, `
-			UPDATE outbox SET due_at = ? WHERE chat_id = ? AND kind = 'alert' AND due_at > ? AND attempts = 0`, now, id, now)
+			UPDATE outbox SET due_at = ? WHERE chat_id = ? AND kind = 'alert' AND due_at > ? AND attempts = 0`,
+			unix(due), id, unix(now))
 		return err
 	})
 	if err != nil {

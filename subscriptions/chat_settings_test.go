@@ -278,3 +278,32 @@ func TestQuietOffReleasesHeldAlerts(t *testing.T) {
 		t.Fatalf("%d due after /quiet off, want the released alert", n)
 	}
 }
+
+func TestChangedQuietHoursMoveHeldAlerts(t *testing.T) {
+	s, clock := openTestStore(t) // 2024-03-01 10:00 UTC
+	ctx := context.Background()
+	mustIngest(t, s)
+	mustStart(t, s, 1, "private")
+	s.FollowTopic(ctx, 1, 0, "Drones")
+	mustSet(t)(s.SetQuietHours(ctx, 1, "09:00", "17:00"))
+	mustIngest(t, s, entry("a", "Drone seen"))
+	dueAt := func() time.Time {
+		var at int64
+		if err := s.reader.QueryRow(`SELECT due_at FROM outbox WHERE kind = 'alert'`).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return time.Unix(at, 0).UTC()
+	}
+	if want := time.Date(2024, 3, 1, 17, 0, 0, 0, time.UTC); !dueAt().Equal(want) {
+		t.Fatalf("held until %v, want %v", dueAt(), want)
+	}
+	mustSet(t)(s.SetQuietHours(ctx, 1, "08:00", "12:30")) // still quiet: due when the new hours end
+	if want := time.Date(2024, 3, 1, 12, 30, 0, 0, time.UTC); !dueAt().Equal(want) {
+		t.Fatalf("held until %v after the change, want %v", dueAt(), want)
+	}
+	clock.Set(clock.Now().Add(time.Minute))
+	mustSet(t)(s.SetQuietHours(ctx, 1, "22:00", "07:00")) // not quiet now: due at once
+	if n := len(due(t, s)); n != 1 {
+		t.Fatalf("%d due after moving the quiet hours away from now, want 1", n)
+	}
+}
