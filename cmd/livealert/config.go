@@ -254,8 +254,8 @@ func (c *Config) Validate() []string {
 	if _, _, err := subscriptions.ParseClock(c.Digest.Time); err != nil {
 		p.add("digest.time", "%q is not a time of day like 08:00", c.Digest.Time)
 	}
-	if _, err := time.LoadLocation(c.Digest.TimeZone); err != nil || c.Digest.TimeZone == "" {
-		p.add("digest.time_zone", "%q is not a time zone like UTC or Europe/Kyiv", c.Digest.TimeZone)
+	if _, err := subscriptions.ParseZone(c.Digest.TimeZone); err != nil { // as /timezone reads it
+		p.add("digest.time_zone", "%q is not a time zone like UTC, UTC+3, Europe/Kyiv or Kyiv", c.Digest.TimeZone)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -105,7 +105,7 @@ func newLogger(w io.Writer, c LogConfig) *slog.Logger {
 
 // serve opens the store and runs the bot until ctx ends.
 func (p *program) serve(ctx context.Context, cfg Config, token string, logger *slog.Logger) error {
-	zone, _ := time.LoadLocation(cfg.Digest.TimeZone) // Validate accepted it
+	zone, _ := subscriptions.ParseZone(cfg.Digest.TimeZone) // Validate accepted it
 	topics := make([]subscriptions.Topic, 0, len(cfg.Topics))
 	for _, t := range cfg.Topics {
 		topics = append(topics, subscriptions.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude})
