@@ -150,7 +150,7 @@ func parseSelectorsDoc(source string, doc *html.Node, sel Selectors, opts Select
 			entries = append(entries, e)
 		}
 	})
-	uniqueIDs(entries, func(base string, n int) string { return hashID(base, strconv.Itoa(n)) })
+	uniqueIDs(entries, hashedID)
 	return entries, nil
 }
 
