@@ -72,7 +72,7 @@ func isSingleSpaced(s string) bool {
 				return false
 			}
 			prevSpace = true
-		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == 0x85 || c == 0xA0:
+		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
 			return false
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRuneInString(s[i:])

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +18,10 @@ import (
 // For each item:
 //   - ID is the GUID (Atom id, JSON Feed id) made stable (see stableGUID), else the link,
 //     else a hash of the title and the
-//     item's own published time (and of the first paragraph when there is no title). Ids are made unique
-//     as uniqueIDs does: a repeated id gets a "~n" suffix, counted from the bottom.
+//     item's own published time (and of the first paragraph when there is no title). An item
+//     with the id and link of another is the same story listed twice and gives one entry
+//     (see storyList). Ids are made unique as uniqueIDs does: a repeated id gets a "~n"
+//     suffix, counted from the bottom.
 //   - Published is the item's published time, else its updated time, else the feed's updated
 //     (or published) time for RSS and Atom, in UTC; else zero, and callers date it
 //     themselves (with the fetch time).
@@ -55,22 +58,73 @@ func ParseFeedWith(source string, body []byte, opts FeedOptions) (entries []Entr
 	case feed.PublishedParsed != nil:
 		feedTime = *feed.PublishedParsed
 	}
-	entries = make([]Entry, 0, len(feed.Items))
+	var listed storyList
 	for _, item := range feed.Items {
 		if item == nil {
 			continue
 		}
 		e := feedEntry(source, item, feedTime)
+		rev := guidRevision(validUTF8(item.GUID))
 		if opts.SplitLiveBlogItems {
 			if blocks := splitLiveBlogItem(e, itemContent(item)); len(blocks) > 0 {
-				entries = append(entries, blocks...)
+				for _, b := range blocks {
+					listed.add(b, rev)
+				}
 				continue
 			}
 		}
-		entries = append(entries, e)
+		listed.add(e, rev)
+	}
+	entries = listed.entries
+	if entries == nil {
+		entries = []Entry{}
 	}
 	uniqueIDs(entries, suffixID)
 	return entries, nil
+}
+
+// storyList gathers a feed's entries, one per story. An entry with the id and link of one
+// already listed is the same story listed again when both GUIDs carry a revision (the BBC
+// lists an old revision "#0" beside the new "#10") or the two have the same content (one
+// item in two sections); then the listing with the highest revision wins, the first of
+// equals, and stands where the story was first listed. Entries that only share an id are
+// kept, for uniqueIDs to tell apart.
+type storyList struct {
+	entries []Entry
+	revs    []int
+	at      map[[2]string]int // id and link → index in entries
+}
+
+func (l *storyList) add(e Entry, rev int) {
+	key := [2]string{e.ID, e.URL}
+	if i, ok := l.at[key]; ok && (e.Hash == l.entries[i].Hash || (rev >= 0 && l.revs[i] >= 0)) {
+		if rev > l.revs[i] {
+			l.entries[i], l.revs[i] = e, rev
+		}
+		return
+	}
+	if l.at == nil {
+		l.at = make(map[[2]string]int)
+	}
+	if _, ok := l.at[key]; !ok {
+		l.at[key] = len(l.entries)
+	}
+	l.entries = append(l.entries, e)
+	l.revs = append(l.revs, rev)
+}
+
+// guidRevision returns the revision counter of a GUID whose fragment is only digits
+// ("…/articles/cz074vyvjzvo#10" is 10; see stableGUID), else -1.
+func guidRevision(guid string) int {
+	_, frag, ok := strings.Cut(strings.TrimSpace(guid), "#")
+	if !ok || frag == "" || strings.Trim(frag, "0123456789") != "" {
+		return -1
+	}
+	n, err := strconv.Atoi(frag)
+	if err != nil {
+		return -1 // too many digits to be a counter
+	}
+	return n
 }
 
 // parseGofeed runs gofeed on body. A panic inside gofeed on hostile input is returned as an

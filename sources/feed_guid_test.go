@@ -75,3 +75,46 @@ func TestCorpusFeedGUIDs(t *testing.T) {
 		}
 	}
 }
+
+// A feed that lists one story twice — the BBC lists an old revision ("#0") beside the new
+// one ("#10"), or the same item in two sections — gives one entry for it, the newest
+// revision, where the first listing stands: a second entry would be a second alert.
+func TestFeedStoryListedTwice(t *testing.T) {
+	item := func(title, link, guid string) string {
+		return `<item><title>` + title + `</title><link>` + link + `</link>` +
+			`<guid isPermaLink="false">` + guid + `</guid><description>Text.</description></item>`
+	}
+	const a, b = "https://www.bbc.com/news/articles/a", "https://www.bbc.com/news/articles/b"
+	body := []byte(`<rss version="2.0"><channel><title>x</title>` +
+		item("Old headline", a, a+"#2") +
+		item("Other story", b, b+"#0") +
+		item("New headline", a, a+"#10") +
+		item("Other story", b, b+"#0") +
+		item("Same id, another link", a+"/photos", a+"#3") +
+		`</channel></rss>`)
+	got, err := ParseFeed("bbc", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles, ids []string
+	for _, e := range got {
+		titles, ids = append(titles, e.Title), append(ids, e.ID)
+	}
+	wantTitles := []string{"New headline", "Other story", "Same id, another link"}
+	wantIDs := []string{a + "~2", b, a}
+	if strings.Join(titles, "|") != strings.Join(wantTitles, "|") || strings.Join(ids, "|") != strings.Join(wantIDs, "|") {
+		t.Fatalf("titles %q ids %q; want %q %q", titles, ids, wantTitles, wantIDs)
+	}
+}
+
+func TestCorpusBBCListsEachStoryOnce(t *testing.T) {
+	bbc, err := ParseFeed("bbc", corpusFile(t, "bbc_rss_2024-08-08_from_js_literal.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range bbc {
+		if strings.Contains(e.ID, "~") {
+			t.Errorf("bbc item %d (%q): id %q: the story is listed twice", i, e.Title, e.ID)
+		}
+	}
+}

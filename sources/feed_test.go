@@ -160,15 +160,21 @@ func checkFeedEntries(t *testing.T, source string, got []Entry, wants []feedWant
 }
 
 func TestParseFeedDuplicateIDs(t *testing.T) {
-	const item = `<item><title>Same</title><guid>g-1</guid><pubDate>Sat, 02 Nov 2024 18:00:00 GMT</pubDate></item>`
-	body := `<rss version="2.0"><channel><title>t</title>` + item + item + item +
-		`<item><title>No guid</title></item><item><title>No guid</title></item></channel></rss>`
+	// Items that share an id but not their content are kept, each with an id of its own.
+	item := func(text string) string {
+		return `<item><title>Same</title><guid>g-1</guid><pubDate>Sat, 02 Nov 2024 18:00:00 GMT</pubDate><description>` + text + `</description></item>`
+	}
+	body := `<rss version="2.0"><channel><title>t</title>` + item("a") + item("b") + item("c") +
+		`<item><title>No guid</title><description>a</description></item><item><title>No guid</title><description>b</description></item></channel></rss>`
 	got, err := ParseFeed("dups", []byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	noGUID := hashID("dups", "No guid", "")
 	wantIDs := []string{"g-1~3", "g-1~2", "g-1", noGUID + "~2", noGUID}
+	if len(got) != len(wantIDs) {
+		t.Fatalf("got %d entries, want %d", len(got), len(wantIDs))
+	}
 	for i, e := range got {
 		if e.ID != wantIDs[i] {
 			t.Errorf("entry %d: id %q, want %q", i, e.ID, wantIDs[i])

@@ -65,7 +65,8 @@ type Response struct {
 	// Date dates the body for parsers that need a fallback date: the Last-Modified time, else
 	// the HTTP Date header, else the fetch time; UTC.
 	Date time.Time
-	// URL is the final URL, after redirects (for a local file, the URL or path given).
+	// URL is the final URL, after redirects, without user name and password (for a local
+	// file, the URL or path given).
 	URL string
 }
 
@@ -125,7 +126,8 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 // and no body. Any other URL is a local file path (a file:// URL is accepted too): its
 // modification time is its LastModified, and it is NotModified when prev's validators match.
 // Errors: a status other than 2xx or 304 (wrapping *StatusError), a body over MaxBytes
-// (wrapping ErrBodyTooLarge), more than 5 redirects, the timeout, a cancelled ctx.
+// (wrapping ErrBodyTooLarge), more than 5 redirects, the timeout, a cancelled ctx; each
+// names the URL with its password masked (url.URL.Redacted).
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev State) (Response, error) {
 	var (
 		resp Response
@@ -143,7 +145,11 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev State) (Respons
 		resp, err = f.fetchFile(ctx, rawURL, rawURL, prev)
 	}
 	if err != nil {
-		return Response{}, fmt.Errorf("sources: fetch %s: %w", rawURL, err)
+		name := rawURL
+		if perr == nil && u.User != nil {
+			name = u.Redacted()
+		}
+		return Response{}, fmt.Errorf("sources: fetch %s: %w", name, err)
 	}
 	return resp, nil
 }
@@ -182,7 +188,7 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, u *url.URL, prev State) (Respon
 		ETag:         hr.Header.Get("ETag"),
 		LastModified: hr.Header.Get("Last-Modified"),
 		ContentType:  hr.Header.Get("Content-Type"),
-		URL:          hr.Request.URL.String(),
+		URL:          withoutUserinfo(hr.Request.URL),
 		Date:         time.Now().UTC(),
 	}
 	if t, err := http.ParseTime(out.LastModified); err == nil {
@@ -210,6 +216,14 @@ func (f *Fetcher) fetchHTTP(ctx context.Context, u *url.URL, prev State) (Respon
 		return Response{}, err
 	}
 	return out, nil
+}
+
+// withoutUserinfo returns u as a string without its user name and password: the address
+// entries link to and errors name.
+func withoutUserinfo(u *url.URL) string {
+	c := *u
+	c.User = nil
+	return c.String()
 }
 
 // readLimited reads r to the end, failing with ErrBodyTooLarge past maxBytes.

@@ -194,6 +194,9 @@ func TestSelectorsCheck(t *testing.T) {
 		{name: "no entry", sel: Selectors{Title: "h2"}, want: []string{"entry: missing"}},
 		{name: "bad selectors", sel: Selectors{Entry: "div[", Body: "p:nope"}, want: []string{"entry: ", "body: "}},
 		{name: "bad layout", sel: Selectors{Entry: "div", TimeLayout: "hh:mm"}, want: []string{"time_layout: "}},
+		{name: "layout with only a clock", sel: Selectors{Entry: "div", TimeLayout: "15:04"}, want: []string{"time_layout: \"15:04\" has no date"}},
+		{name: "layout without a year", sel: Selectors{Entry: "div", TimeLayout: "2 Jan 15:04"}, want: []string{"time_layout: \"2 Jan 15:04\" has no date"}},
+		{name: "layout with words and a full date", sel: Selectors{Entry: "div", TimeLayout: "Monday 2 January 2006, 3:04pm"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -71,7 +72,27 @@ func uniqueIDs(entries []Entry, alt func(base string, n int) string) {
 	}
 }
 
-// suffixID is an alt for uniqueIDs that appends "~n" to the id.
+// suffixID is an alt for uniqueIDs that appends "~n" to the id: for ids that are a
+// feed's own (GUIDs, links), which stay readable.
 func suffixID(base string, n int) string {
 	return base + "~" + strconv.Itoa(n)
+}
+
+// hashedID is an alt for uniqueIDs that hashes the id with n: for the hashed ids of
+// live-blog updates, which all parsers make alike.
+func hashedID(base string, n int) string {
+	return hashID(base, strconv.Itoa(n))
+}
+
+// minuteTitleID is the id of a live-blog update from its UTC minute and normalised title.
+// The text, JSON-LD and selector parsers all use it, so that one update read from the
+// page's text, its JSON-LD or its markup gets one id.
+func minuteTitleID(source string, at time.Time, title string) string {
+	return hashID(source, at.UTC().Format("2006-01-02T15:04Z"), normTitle(title))
+}
+
+// permalinkID is the id of a structured entry that has a permalink: the permalink names it
+// whatever its title and time, which an editor may change.
+func permalinkID(source, permalink string) string {
+	return hashID(source, "url", permalink)
 }

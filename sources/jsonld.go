@@ -292,7 +292,7 @@ func (r *jsonldReader) result(source string) JSONLDResult {
 		}
 		entries = append(entries, e)
 	}
-	uniqueIDs(entries, func(base string, n int) string { return hashID(base, fmt.Sprint(n)) })
+	uniqueIDs(entries, hashedID)
 	res.Entries = entries
 	return res
 }
@@ -332,18 +332,6 @@ func (r *jsonldReader) permalink(raw string) string {
 		return ""
 	}
 	return u.String()
-}
-
-// permalinkID is the id of a structured entry that has a permalink: the permalink names it
-// whatever its title and time, which an editor may change.
-func permalinkID(source, permalink string) string {
-	return hashID(source, "url", permalink)
-}
-
-// minuteTitleID is the id of an entry from its UTC minute and normalised title, as the
-// live-blog text parser makes them.
-func minuteTitleID(source string, at time.Time, title string) string {
-	return hashID(source, at.UTC().Format("2006-01-02T15:04Z"), normTitle(title))
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -205,13 +205,13 @@ func (p *liveBlogParser) parse(source string, lines []string) ([]Entry, error) {
 			Hash:      ContentHash(d.title, d.body),
 		}
 		if d.timed {
-			e.ID = hashID(source, d.at.Format("2006-01-02T15:04Z"), normTitle(d.title))
+			e.ID = minuteTitleID(source, d.at, d.title)
 		} else {
 			e.ID = hashID(source, "pinned", normTitle(d.title))
 		}
 		entries = append(entries, e)
 	}
-	uniqueIDs(entries, func(base string, n int) string { return hashID(base, strconv.Itoa(n)) })
+	uniqueIDs(entries, hashedID)
 	return entries, nil
 }
 

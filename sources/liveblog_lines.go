@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // lineKind is what a line of a live-blog text page is.
@@ -133,7 +131,7 @@ func isZeroWidth(r rune) bool {
 // cleanLine removes zero-width characters, collapses runs of white space into one space and
 // trims the ends. It returns line itself, without allocating, when there is nothing to do.
 func cleanLine(line string) string {
-	if isCleanLine(line) {
+	if isSingleSpaced(line) && !hasZeroWidth(line) {
 		return line
 	}
 	return normalizeSpace(strings.Map(func(r rune) rune {
@@ -144,32 +142,7 @@ func cleanLine(line string) string {
 	}, line))
 }
 
-// isCleanLine reports whether line has no zero-width character and its only white space is
-// single ASCII spaces between words.
-func isCleanLine(line string) bool {
-	prevSpace := true // so that a leading space is unclean
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if c < utf8.RuneSelf {
-			if c == ' ' {
-				if prevSpace {
-					return false
-				}
-				prevSpace = true
-				continue
-			}
-			if c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n' {
-				return false
-			}
-			prevSpace = false
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(line[i:])
-		if unicode.IsSpace(r) || isZeroWidth(r) {
-			return false
-		}
-		i += size - 1
-		prevSpace = false
-	}
-	return !prevSpace || line == ""
+// hasZeroWidth reports whether s holds a character isZeroWidth reports.
+func hasZeroWidth(s string) bool {
+	return strings.Contains(s, "\u200b") || strings.Contains(s, "\u2060") || strings.Contains(s, "\ufeff")
 }

@@ -185,14 +185,19 @@ func TestParseLiveBlogTextPermalink(t *testing.T) {
 		t.Fatal(err)
 	}
 	const permalink = "https://news.example.org/live/northmoor-election#update-0215"
+	linked := 0
 	for _, e := range got {
 		wantURL := ""
 		if e.Title == "Northmoor Independents hold Westbrook" {
 			wantURL = permalink
+			linked++
 		}
 		if e.URL != wantURL {
 			t.Errorf("%q: url %q, want %q", e.Title, e.URL, wantURL)
 		}
+	}
+	if linked != 1 {
+		t.Errorf("%d entries titled %q, want 1", linked, "Northmoor Independents hold Westbrook")
 	}
 	// Without a page URL the line is not known for a permalink: it stays in the body.
 	got, err = ParseLiveBlogText("fixture", readFixture(t, "liveblog_election_bst.txt"), TextOptions{})

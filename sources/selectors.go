@@ -24,9 +24,10 @@ type Selectors struct {
 	// element: the title is made from the body (its first paragraph, or first sentence).
 	Title string
 	// Time selects the element that holds the update's time; TimeAttr names the attribute
-	// that holds it ("" = the element's text). TimeLayout is a Go time layout, "unix" for
-	// seconds since 1970, "unixms" for milliseconds, or "" for RFC 3339 and the other
-	// schema.org forms. A layout without a zone is read in TimeZone (nil = UTC).
+	// that holds it ("" = the element's text). TimeLayout is a Go time layout that names the
+	// year, month and day, "unix" for seconds since 1970, "unixms" for milliseconds, or ""
+	// for RFC 3339 and the other schema.org forms. A layout without a zone is read in
+	// TimeZone (nil = UTC).
 	Time       string
 	TimeAttr   string
 	TimeLayout string
@@ -61,10 +62,17 @@ func (s Selectors) Check() []string {
 	switch s.TimeLayout {
 	case "", "unix", "unixms":
 	default:
-		ref := time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC)
-		if _, err := time.Parse(s.TimeLayout, ref.Format(s.TimeLayout)); err != nil ||
-			!strings.ContainsAny(s.TimeLayout, "0123456789") {
+		// A reference time whose year, month and day all differ from time.Parse's defaults,
+		// so that a layout that leaves one out reads it back wrong.
+		ref := time.Date(2009, 11, 17, 20, 34, 58, 0, time.UTC)
+		t, err := time.Parse(s.TimeLayout, ref.Format(s.TimeLayout))
+		switch {
+		case err != nil || !strings.ContainsAny(s.TimeLayout, "0123456789"):
 			problems = append(problems, fmt.Sprintf("time_layout: %q is not a Go time layout like 2006-01-02T15:04", s.TimeLayout))
+		case t.Year() != ref.Year() || t.Month() != ref.Month() || t.Day() != ref.Day():
+			// Entries would be dated in year 0: the selector reader has no day to put a
+			// bare clock time on.
+			problems = append(problems, fmt.Sprintf("time_layout: %q has no date: it must name the year, month and day, like 2 Jan 2006 15:04", s.TimeLayout))
 		}
 	}
 	return problems
@@ -142,7 +150,7 @@ func parseSelectorsDoc(source string, doc *html.Node, sel Selectors, opts Select
 			entries = append(entries, e)
 		}
 	})
-	uniqueIDs(entries, func(base string, n int) string { return hashID(base, strconv.Itoa(n)) })
+	uniqueIDs(entries, hashedID)
 	return entries, nil
 }
 

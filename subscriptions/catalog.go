@@ -26,7 +26,7 @@ func NewCatalog(topics []Topic) (*Catalog, error) {
 		}
 		ct, err := CompileTopic(t)
 		if err != nil {
-			return nil, fmt.Errorf("subscriptions: topic %q: %w", t.Name, err)
+			return nil, err
 		}
 		c.byKey[key] = len(c.topics)
 		c.topics = append(c.topics, t)

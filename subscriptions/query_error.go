@@ -73,7 +73,7 @@ func newQueryError(kind queryErrorKind, pos, end int) *QueryError {
 }
 
 // suggestExample sets e.Example to a corrected form of the query rs when the correction is
-// obvious and valid, and to the kind's generic example otherwise.
+// obvious, valid and within MaxQueryLen, and to the kind's generic example otherwise.
 func suggestExample(rs []rune, e *QueryError) {
 	splice := func(insert string, from, to int) string {
 		return string(rs[:from]) + insert + string(rs[to:])
@@ -100,7 +100,7 @@ func suggestExample(rs []rune, e *QueryError) {
 	}
 	fix = strings.Join(strings.Fields(fix), " ")
 	fix = strings.NewReplacer("( ", "(", " )", ")").Replace(fix)
-	if fix != "" {
+	if fix != "" && utf8.RuneCountInString(fix) <= MaxQueryLen {
 		if _, err := parseQuery(fix); err == nil {
 			e.Example = fix
 			return

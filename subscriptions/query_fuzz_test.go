@@ -18,6 +18,7 @@ func FuzzParseQuery(f *testing.F) {
 		"drones OR", "(drones", "drones)", `"drones`, "d*", "dr*ne", "x - y", "title: x", "()",
 		"a AND b AND", "NOT NOT x", "--x y", "«мирные переговоры» OR Київ", "北京 OR 東京*",
 		"a OR b -c OR d", "(a -b) OR c", "x -(a OR b)", "Title:x or y", strings.Repeat("a ", 101),
+		`"` + strings.Repeat("a", MaxQueryLen-1), "-" + strings.Repeat("a", MaxQueryLen-1),
 	} {
 		f.Add(s, "Ukraine says Russia attacked with 29 drones overnight; Shahed-136/131 UAVs")
 	}

@@ -148,3 +148,26 @@ func TestQueryErrorExamplesParse(t *testing.T) {
 		}
 	}
 }
+
+// A correction of a query at the length limit may not grow past it: ParseQuery accepts
+// every Example.
+func TestQueryErrorExampleWithinLimit(t *testing.T) {
+	word := strings.Repeat("a", MaxQueryLen-1)
+	tests := []struct{ name, query string }{
+		{"unclosed quote", `"` + word},
+		{"unclosed paren", "(" + word},
+		{"only an exclusion", "-" + word},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseQuery(tt.query)
+			var qe *QueryError
+			if !errors.As(err, &qe) {
+				t.Fatalf("ParseQuery error = %v, want a *QueryError", err)
+			}
+			if _, err := ParseQuery(qe.Example); err != nil {
+				t.Errorf("example of %d runes does not parse: %v", len([]rune(qe.Example)), err)
+			}
+		})
+	}
+}

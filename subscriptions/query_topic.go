@@ -1,7 +1,6 @@
 package subscriptions
 
 import (
-	"errors"
 	"fmt"
 )
 
@@ -25,24 +24,24 @@ type CompiledTopic struct {
 	exclude  []*Query
 }
 
-// CompileTopic parses the topic's keywords and exclusions. An error names the bad keyword or
-// exclusion and wraps its *QueryError. A topic needs at least one keyword.
+// CompileTopic parses the topic's keywords and exclusions. An error names the topic and the
+// bad keyword or exclusion, and wraps its *QueryError. A topic needs at least one keyword.
 func CompileTopic(t Topic) (*CompiledTopic, error) {
 	if len(t.Keywords) == 0 {
-		return nil, errors.New("topic has no keywords")
+		return nil, fmt.Errorf("subscriptions: topic %q: no keywords", t.Name)
 	}
 	ct := &CompiledTopic{Topic: t}
 	for i, k := range t.Keywords {
 		q, err := ParseQuery(k)
 		if err != nil {
-			return nil, fmt.Errorf("keyword %d %q: %w", i+1, k, err)
+			return nil, fmt.Errorf("subscriptions: topic %q: keyword %d %q: %w", t.Name, i+1, k, err)
 		}
 		ct.keywords = append(ct.keywords, q)
 	}
 	for i, k := range t.Exclude {
 		q, err := ParseQuery(k)
 		if err != nil {
-			return nil, fmt.Errorf("exclusion %d %q: %w", i+1, k, err)
+			return nil, fmt.Errorf("subscriptions: topic %q: exclusion %d %q: %w", t.Name, i+1, k, err)
 		}
 		ct.exclude = append(ct.exclude, q)
 	}

@@ -52,9 +52,9 @@ func TestCompileTopicErrors(t *testing.T) {
 		topic Topic
 		want  string // in the error
 	}{
-		{"no keywords", Topic{Name: "x"}, "no keywords"},
-		{"bad keyword", Topic{Name: "x", Keywords: []string{"drones", `"peace talks`}}, `keyword 2 "\"peace talks"`},
-		{"bad exclusion", Topic{Name: "x", Keywords: []string{"drones"}, Exclude: []string{"-gaza"}}, `exclusion 1 "-gaza"`},
+		{"no keywords", Topic{Name: "x"}, `subscriptions: topic "x": no keywords`},
+		{"bad keyword", Topic{Name: "x", Keywords: []string{"drones", `"peace talks`}}, `subscriptions: topic "x": keyword 2 "\"peace talks"`},
+		{"bad exclusion", Topic{Name: "x", Keywords: []string{"drones"}, Exclude: []string{"-gaza"}}, `subscriptions: topic "x": exclusion 1 "-gaza"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

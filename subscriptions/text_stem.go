@@ -23,12 +23,13 @@ func stemWord(w []byte, sc textScript) []byte {
 // stemEnglish folds an English plural to its singular with a few conservative suffix rules:
 //
 //	drones → drone, UAVs → uav, cities → city, defences → defence, talks → talk,
-//	classes → class, launches → launch, crashes → crash, taxes → tax
+//	classes → class, launches → launch, crashes → crash, taxes → tax, buses → bus
 //
 // Words of three letters or fewer and words ending in -ss, -us or -is are left alone (gas, bus,
-// crisis, Paris); so are the words in stemExceptions. To keep a singular ending in -che or -sse
-// equal to its plural, it loses its final e (avalanche and avalanches → avalanch). w is a
-// lowercase Latin-script word; the result aliases it.
+// crisis, Paris); so are the words in stemExceptions. To keep a singular ending in -che, -sse
+// or -use equal to its plural, it loses its final e (avalanche and avalanches → avalanch;
+// cause and causes → caus, as bus and buses → bus). w is a lowercase Latin-script word; the
+// result aliases it.
 func stemEnglish(w []byte) []byte {
 	if len(w) < 4 || w[len(w)-1] != 's' && w[len(w)-1] != 'e' {
 		return w // only words ending in -s or -e change; a shorter one has ≤ 3 letters
@@ -38,7 +39,7 @@ func stemEnglish(w []byte) []byte {
 		return w
 	}
 	if w[len(w)-1] == 'e' {
-		if endsWith(w, "sse") || endsWith(w, "che") {
+		if endsWith(w, "sse") || endsWith(w, "che") || endsWith(w, "use") {
 			return w[:len(w)-1]
 		}
 		return w
@@ -49,7 +50,8 @@ func stemEnglish(w []byte) []byte {
 	switch {
 	case endsWith(w, "ss"), endsWith(w, "us"), endsWith(w, "is"):
 		return w
-	case endsWith(w, "sses"), endsWith(w, "ches"), endsWith(w, "shes"), endsWith(w, "xes"):
+	case endsWith(w, "sses"), endsWith(w, "ches"), endsWith(w, "shes"), endsWith(w, "xes"),
+		n > 4 && endsWith(w, "uses"):
 		return w[:len(w)-2]
 	case endsWith(w, "ies"):
 		if n > 4 {

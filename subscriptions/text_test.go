@@ -100,6 +100,9 @@ func TestStemEnglish(t *testing.T) {
 		{"press", "press"}, {"virus", "virus"}, {"crisis", "crisis"}, {"paris", "paris"},
 		{"news", "news"}, {"series", "series"}, {"hamas", "hamas"}, {"israelis", "israeli"},
 		{"drone", "drone"}, {"city", "city"}, {"class", "class"}, {"launch", "launch"},
+		{"buses", "bus"}, {"viruses", "virus"}, {"campuses", "campus"}, {"bonuses", "bonus"},
+		{"cause", "caus"}, {"causes", "caus"}, {"house", "hous"}, {"houses", "hous"},
+		{"use", "use"}, {"uses", "use"}, {"fuse", "fus"}, {"fuses", "fus"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.word, func(t *testing.T) {

@@ -217,6 +217,9 @@ func (c *Config) Validate() []string {
 			p.add(at+".url", "missing: give an http(s) URL or a file path")
 		} else if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host == "" {
 			p.add(at+".url", "%q has no host", s.URL)
+		} else if strings.Contains(s.URL, "://") && (err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file")) {
+			// The fetcher reads http(s) and file:// URLs and plain paths, nothing else.
+			p.add(at+".url", "%q is not an http(s) URL or a file path", s.URL)
 		}
 		s.validateReading(at, &p)
 		if s.PollInterval < 0 {

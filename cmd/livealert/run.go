@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"livealert/bot"
@@ -73,24 +72,6 @@ func (p *program) run(ctx context.Context, args []string) error {
 	}
 	logger := newLogger(p.stderr, cfg.Log)
 	return p.serve(ctx, cfg, token, logger)
-}
-
-// token reads the bot token from the environment, else from telegram.token_file.
-func (p *program) token(cfg Config) (string, error) {
-	if t := strings.TrimSpace(p.getenv(tokenEnv)); t != "" {
-		return t, nil
-	}
-	if cfg.Telegram.TokenFile != "" {
-		data, err := os.ReadFile(cfg.Telegram.TokenFile)
-		if err != nil {
-			return "", &usageError{msg: fmt.Sprintf("telegram.token_file: %v", err)}
-		}
-		if t := strings.TrimSpace(string(data)); t != "" {
-			return t, nil
-		}
-		return "", &usageError{msg: fmt.Sprintf("telegram.token_file: %s is empty", cfg.Telegram.TokenFile)}
-	}
-	return "", &usageError{msg: fmt.Sprintf("no bot token: set %s=<token from @BotFather> (or telegram.token_file in the config)", tokenEnv)}
 }
 
 func newLogger(w io.Writer, c LogConfig) *slog.Logger {

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// Each Validate problem is named by its YAML path; one case per rule that
+// TestConfigProblemsAllAtOnceWithPaths does not reach.
+func TestConfigValidatePaths(t *testing.T) {
+	const source = "sources:\n  - name: a\n    url: /x\n"
+	tests := []struct {
+		name string
+		yaml string
+		want string
+	}{
+		{"admin id not positive", "telegram:\n  admins: [5, -3]\n" + source, "telegram.admins[1]: -3 is not a Telegram user id"},
+		{"empty storage path", "storage:\n  path: \"\"\n" + source, "storage.path: must not be empty"},
+		{"url without host", "sources:\n  - name: a\n    url: https:///live\n", `sources[0].url: "https:///live" has no host`},
+		{"url of a scheme the fetcher lacks", "sources:\n  - name: a\n    url: ftp://example.org/feed.xml\n", `sources[0].url: "ftp://example.org/feed.xml" is not an http(s) URL or a file path`},
+		{"negative poll interval", "sources:\n  - name: a\n    url: /x\n    poll_interval: -1m\n", "sources[0].poll_interval: must be positive"},
+		{"poll interval not a scalar", "sources:\n  - name: a\n    url: /x\n    poll_interval: {m: 1}\n", "is not a duration"},
+		{"topic name too long", source + "topics:\n  - name: " + strings.Repeat("n", maxTopicKey+1) + "\n    keywords: [x]\n", "topics[0].name: \"" + strings.Repeat("n", maxTopicKey+1) + "\" is longer than 40 bytes"},
+		{"bad exclude query", source + "topics:\n  - name: t\n    keywords: [x]\n    exclude: [\"(a\"]\n", "topics[0].exclude[0]: \"(a\":"},
+		{"empty time zone", source + "digest:\n  time_zone: \"\"\n", `digest.time_zone: "" is not a time zone`},
+		{"log format", source + "log:\n  format: xml\n", `log.format: "xml" is not one of text, json`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadConfig(writeConfig(t, tt.yaml))
+			var cfgErr *ConfigError
+			if !errors.As(err, &cfgErr) {
+				t.Fatalf("got %v, want a *ConfigError", err)
+			}
+			all := strings.Join(cfgErr.Problems, "\n")
+			if !strings.Contains(all, tt.want) {
+				t.Fatalf("no problem says %q; problems:\n%s", tt.want, all)
+			}
+		})
+	}
+}
