@@ -33,6 +33,11 @@ func (b *Bot) alertKeyboard(ctx context.Context, rows []subscriptions.Delivery) 
 		return nil
 	}
 	d := rows[0]
+	// The matcher's snapshot knows every subscription of an active chat, without a query.
+	// When it has none (gone, or a chat or topic the matcher leaves out) the store decides.
+	if id, ok := b.store.Matcher().SubscriptionFor(d.ChatID, d.ThreadID, d.Labels[0]); ok {
+		return alertButtons(id, d.Labels[0])
+	}
 	subs, err := b.store.Subscriptions(ctx, d.ChatID)
 	if err != nil {
 		b.log.Warn("alert keyboard failed", "chat_id", d.ChatID, "error", err)

@@ -161,7 +161,7 @@ func newBot(opts Options) (*Bot, error) {
 	tg, err := tgbot.New(opts.Token,
 		tgbot.WithServerURL(strings.TrimRight(opts.APIURL, "/")),
 		tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: transport(opts)}),
+		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: wholeBodies{next: transport(opts)}}),
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithInitialOffset(offset),
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{

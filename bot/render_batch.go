@@ -17,6 +17,9 @@ func renderAlerts(ds []subscriptions.Delivery, sources map[string]sourceView, ca
 	size := 0
 	for i, d := range ds {
 		part := renderAlert(d, sources[d.Entry.Source], now, matchedTerms(catalog, d))
+		if len(ds) == 1 {
+			return part, 1 // a lone alert goes whatever its length: no need to measure it
+		}
 		n := telegramLength(part)
 		if i == 0 {
 			text, size = part, n

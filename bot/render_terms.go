@@ -23,10 +23,8 @@ func matchedTerms(catalog *subscriptions.Catalog, d subscriptions.Delivery) map[
 	terms := map[string]bool{}
 	for _, label := range d.Labels {
 		var hits []string
-		if t, ok := catalog.Lookup(label); ok {
-			if ct, err := subscriptions.CompileTopic(t); err == nil {
-				hits = ct.MatchedTerms(doc)
-			}
+		if ct, ok := catalog.Compiled(label); ok {
+			hits = ct.MatchedTerms(doc) // compiled once, when the catalog was
 		} else if q, err := subscriptions.ParseQuery(label); err == nil {
 			hits = q.MatchedTerms(doc)
 		}

@@ -191,13 +191,10 @@ func (s *Store) eachID(ctx context.Context, what string, ids []int64, query stri
 		return nil
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, query)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
+		// ExecContext with arguments reuses the driver's cached statement (_stmt_cache_size);
+		// an explicit Prepare would compile the query again in every transaction.
 		for _, id := range ids {
-			if _, err := stmt.ExecContext(ctx, append(args, id)...); err != nil {
+			if _, err := tx.ExecContext(ctx, query, append(args, id)...); err != nil {
 				return err
 			}
 		}
