@@ -166,8 +166,8 @@ func (h *harness) start() {
 		Store:       store,
 		Fetcher:     sources.NewFetcher(sources.FetcherOptions{UserAgent: "livealert-test"}),
 		Now:         h.clock.Now,
-		DigestTick:  "@every 8760h", // tests call digestTick themselves
-		PollTimeout: time.Second,
+		DigestTick:  "@every 8760h",   // tests call digestTick themselves
+		PollTimeout: 10 * time.Second, // long polls; one of 1s would poll without pause (the client takes 1s off)
 	}
 	if h.source.Name != "" {
 		opts.Sources = []sources.Source{h.source}

@@ -156,7 +156,7 @@ func startLivealert(t *testing.T, api *telegramtest.Server, config string, clock
 		getenv:      func(k string) string { return map[string]string{tokenEnv: api.Token()}[k] },
 		now:         clock.Now,
 		digestTick:  "@every 1s",
-		pollTimeout: time.Second,
+		pollTimeout: 10 * time.Second, // the client takes 1s off: 1s would poll without pause
 	}
 	go func() { r.done <- p.run(ctx, []string{"-config", config}) }()
 	t.Cleanup(r.stop)
