@@ -49,11 +49,21 @@ type Matcher struct {
 // subscription.
 func (m *Matcher) Match(d *Document) []Hit {
 	x := m.index.prepare(d)
-	var matched []uint32 // positions in m.subs
-	for _, u := range m.index.candidates(nil, x) {
+	units, n := m.index.candidates(nil, x), 0
+	for _, u := range units {
 		if m.index.match(u, x) {
-			matched = append(matched, m.at[m.starts[u]:m.starts[u+1]]...)
+			units[n] = u
+			n++
 		}
+	}
+	units = units[:n] // the units matched
+	count := 0
+	for _, u := range units {
+		count += int(m.starts[u+1] - m.starts[u])
+	}
+	matched := make([]uint32, 0, count) // positions in m.subs
+	for _, u := range units {
+		matched = append(matched, m.at[m.starts[u]:m.starts[u+1]]...)
 	}
 	slices.Sort(matched)
 	return m.hits(matched)
