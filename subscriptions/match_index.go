@@ -3,6 +3,7 @@ package subscriptions
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // This file holds the compact compiled form of many queries and the inverted index that
@@ -40,6 +41,7 @@ type matchIndex struct {
 	starts []uint32
 	prefix map[string][]uint32 // prefix → units indexed under it
 	maxPre int                 // longest prefix in bytes, 0 when there is none
+	seen   sync.Pool           // of empty *unitSet of every unit, for candidates
 }
 
 // matchIndexBuilder compiles queries into a matchIndex.
@@ -215,6 +217,8 @@ func (b *matchIndexBuilder) build() *matchIndex {
 	ix.nodes = slices.Clip(ix.nodes)
 	ix.terms = slices.Clip(ix.terms)
 	ix.roots = slices.Clip(ix.roots)
+	units := len(ix.roots)
+	ix.seen.New = func() any { s := make(unitSet, (units+63)/64); return &s }
 	return ix
 }
 
@@ -350,11 +354,21 @@ func (ix *matchIndex) prepare(d *Document) *indexedDoc {
 	return x
 }
 
-// candidates appends the units indexed under a term of x, sorted and without duplicates.
+// candidates appends the units indexed under a term of x, each once, in no particular order.
 func (ix *matchIndex) candidates(dst []uint32, x *indexedDoc) []uint32 {
+	seen := ix.seen.Get().(*unitSet)
+	from := len(dst)
+	add := func(units []uint32) {
+		for _, u := range units {
+			if !seen.has(u) {
+				seen.add(u)
+				dst = append(dst, u)
+			}
+		}
+	}
 	for _, f := range []*idField{&x.title, &x.body} {
 		for _, pr := range f.pairs {
-			dst = append(dst, ix.exact[ix.starts[pr.key]:ix.starts[pr.key+1]]...)
+			add(ix.exact[ix.starts[pr.key]:ix.starts[pr.key+1]])
 		}
 		if ix.maxPre == 0 {
 			continue
@@ -365,17 +379,27 @@ func (ix *matchIndex) candidates(dst []uint32, x *indexedDoc) []uint32 {
 					break
 				}
 				if i > 0 {
-					dst = append(dst, ix.prefix[term[:i]]...)
+					add(ix.prefix[term[:i]])
 				}
 			}
 			if len(term) <= ix.maxPre {
-				dst = append(dst, ix.prefix[term]...)
+				add(ix.prefix[term])
 			}
 		}
 	}
-	slices.Sort(dst)
-	return slices.Compact(dst)
+	for _, u := range dst[from:] {
+		seen.remove(u)
+	}
+	ix.seen.Put(seen) // empty again
+	return dst
 }
+
+// unitSet is a set of units as a bitmap.
+type unitSet []uint64
+
+func (s unitSet) has(u uint32) bool { return s[u/64]&(1<<(u%64)) != 0 }
+func (s unitSet) add(u uint32)      { s[u/64] |= 1 << (u % 64) }
+func (s unitSet) remove(u uint32)   { s[u/64] &^= 1 << (u % 64) }
 
 // match reports whether unit u matches x.
 func (ix *matchIndex) match(u uint32, x *indexedDoc) bool { return ix.matchNode(ix.roots[u], x) }

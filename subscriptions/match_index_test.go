@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -101,6 +102,57 @@ func TestMatcherAgreesWithScan(t *testing.T) {
 	}
 	if n := len(m.index.roots); n != 16+3 {
 		t.Errorf("%d units, want one per valid distinct query text and known topic (%d)", n, 16+3)
+	}
+}
+
+// TestMatcherJoinsRuns builds matchers from enough distinct queries that compileQueries
+// compiles them in several runs, each with its own dictionary, and joins them; some queries
+// do not parse, some rows follow topics, and the rebuild copies half the queries from the
+// previous matcher.
+func TestMatcherJoinsRuns(t *testing.T) {
+	catalog, err := NewCatalog([]Topic{{Name: "T", Keywords: []string{"drone", "ab*", `"c d"`}, Exclude: []string{"e"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(4, 4))
+	vocab := benchVocabulary(r, nil, 300)
+	queries := benchQueries(r, vocab, 5000)
+	for i := 0; i < len(queries); i += 97 {
+		queries[i] = "-" + vocab[i%len(vocab)] // only an exclusion: does not parse
+	}
+	rows := testRows(queries, "t", "t", "gone")
+	half := testRows(queries[len(queries)/2:], "t")
+	var docs []*Document
+	for range 20 {
+		title := strings.Join([]string{vocab[r.IntN(20)], vocab[r.IntN(len(vocab))]}, " ")
+		var body []string
+		for range 3 {
+			var words []string
+			for range 12 {
+				words = append(words, vocab[r.IntN(60)])
+			}
+			body = append(body, strings.Join(words, " "))
+		}
+		docs = append(docs, NewDocument(title, body))
+	}
+	m := buildMatcher(catalog, rows, nil, discardLogger)
+	rebuilt := buildMatcher(catalog, rows, buildMatcher(catalog, half, nil, discardLogger), discardLogger)
+	if rebuilt.parsed >= m.parsed {
+		t.Errorf("the rebuild parsed %d queries, the first build %d: want fewer", rebuilt.parsed, m.parsed)
+	}
+	matched := 0
+	for i, d := range docs {
+		want := referenceHits(t, catalog, rows, d)
+		matched += len(want)
+		if got := m.Match(d); !slices.Equal(got, want) {
+			t.Errorf("document %d: Match found %d hits, want %d", i, len(got), len(want))
+		}
+		if got := rebuilt.Match(d); !slices.Equal(got, want) {
+			t.Errorf("document %d: Match after a rebuild found %d hits, want %d", i, len(got), len(want))
+		}
+	}
+	if matched == 0 {
+		t.Error("no document matched anything: the test checks nothing")
 	}
 }
 

@@ -5,10 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"slices"
-	"sync"
-	"unicode/utf8"
 )
 
 // Hit is one subscription that matched an entry.
@@ -52,11 +49,21 @@ type Matcher struct {
 // subscription.
 func (m *Matcher) Match(d *Document) []Hit {
 	x := m.index.prepare(d)
-	var matched []uint32 // positions in m.subs
-	for _, u := range m.index.candidates(nil, x) {
+	units, n := m.index.candidates(nil, x), 0
+	for _, u := range units {
 		if m.index.match(u, x) {
-			matched = append(matched, m.at[m.starts[u]:m.starts[u+1]]...)
+			units[n] = u
+			n++
 		}
+	}
+	units = units[:n] // the units matched
+	count := 0
+	for _, u := range units {
+		count += int(m.starts[u+1] - m.starts[u])
+	}
+	matched := make([]uint32, 0, count) // positions in m.subs
+	for _, u := range units {
+		matched = append(matched, m.at[m.starts[u]:m.starts[u+1]]...)
 	}
 	slices.Sort(matched)
 	return m.hits(matched)
@@ -91,43 +98,68 @@ func (m *Matcher) hits(positions []uint32) []Hit {
 // buildMatcher compiles the subscriptions. Subscriptions to a topic not in the catalog, or
 // whose query does not parse, are skipped and logged. Each distinct query text is compiled
 // once: copied from prev (the matcher being replaced; nil for none) when it has it, parsed
-// otherwise, the parsing spread over GOMAXPROCS goroutines, which return before buildMatcher
-// does.
+// otherwise, spread over GOMAXPROCS goroutines (see compileQueries), which return before
+// buildMatcher does. Units are numbered: the valid query texts in the order rows first have
+// them, then the topics in the same way.
 func buildMatcher(catalog *Catalog, rows []subscriptionRow, prev *Matcher, log *slog.Logger) *Matcher {
-	prevUnit := map[string]uint32{} // query text → unit of prev
+	var prevUnit map[string]uint32 // query text → unit of prev
+	var prevIndex *matchIndex
 	if prev != nil {
-		prevUnit = make(map[string]uint32, len(prev.labels))
+		prevUnit, prevIndex = make(map[string]uint32, len(prev.labels)), prev.index
 		for u, label := range prev.labels {
 			if !prev.topics[u] {
 				prevUnit[label] = uint32(u)
 			}
 		}
 	}
-	distinct := make(map[string]int, len(rows)) // query text → index in texts
-	var texts, toParse []string
-	var parseIndex []int // index in texts → index in toParse, -1 when reused
-	for _, r := range rows {
-		if _, ok := distinct[r.query]; !ok && r.topic == "" {
-			distinct[r.query] = len(texts)
-			texts = append(texts, r.query)
-			if _, ok := prevUnit[r.query]; ok {
-				parseIndex = append(parseIndex, -1)
+	distinct := make(map[string]int32, len(rows)) // query text → index in srcs
+	rowSrc := make([]int32, len(rows))            // row → index in srcs, -1 for a topic
+	var srcs []querySource
+	parsed := 0
+	for i, r := range rows {
+		if r.topic != "" {
+			rowSrc[i] = -1
+			continue
+		}
+		k, ok := distinct[r.query]
+		if !ok {
+			k = int32(len(srcs))
+			distinct[r.query] = k
+			src := querySource{text: r.query, prev: -1}
+			if u, ok := prevUnit[r.query]; ok {
+				src.prev = int32(u)
 			} else {
-				parseIndex = append(parseIndex, len(toParse))
-				toParse = append(toParse, r.query)
+				parsed++
 			}
+			srcs = append(srcs, src)
+		}
+		rowSrc[i] = k
+	}
+	distinct, prevUnit = nil, nil // garbage from here on
+	b, errs := compileQueries(srcs, prevIndex)
+
+	m := &Matcher{parsed: parsed}
+	srcUnit := make([]int32, len(srcs)) // index in srcs → unit, -1 when it does not parse
+	m.labels = make([]string, 0, len(srcs)+len(catalog.topics))
+	for i, src := range srcs {
+		srcUnit[i] = -1
+		if errs[i] == nil {
+			srcUnit[i] = int32(len(m.labels))
+			m.labels = append(m.labels, src.text)
 		}
 	}
-	parsed := parseQueries(toParse)
-
-	b := newMatchIndexBuilder()
-	m := &Matcher{}
+	m.topics = make([]bool, len(m.labels), cap(m.labels))
 	topicUnit := map[string]uint32{}
-	queryUnit := make([]int32, len(texts)) // index in texts → unit + 1, 0 before it is added
 	m.subs = make([]subscriber, 0, len(rows))
-	for _, r := range rows {
+	for i, r := range rows {
 		var u uint32
-		if r.topic != "" {
+		if k := rowSrc[i]; k >= 0 {
+			if srcUnit[k] < 0 {
+				log.Warn("subscription with invalid query skipped", "subscription_id", r.subscriptionID, "error", errs[k])
+				continue
+			}
+			u = uint32(srcUnit[k])
+		} else {
 			var ok bool
 			if u, ok = topicUnit[r.topic]; !ok {
 				ti, known := catalog.byKey[r.topic]
@@ -140,31 +172,12 @@ func buildMatcher(catalog *Catalog, rows []subscriptionRow, prev *Matcher, log *
 				m.topics = append(m.topics, true)
 				topicUnit[r.topic] = u
 			}
-		} else {
-			i := distinct[r.query]
-			if p := parseIndex[i]; p >= 0 && parsed[p].err != nil {
-				log.Warn("subscription with invalid query skipped", "subscription_id", r.subscriptionID, "error", parsed[p].err)
-				continue
-			}
-			if queryUnit[i] == 0 {
-				if p := parseIndex[i]; p >= 0 {
-					u = b.add(parsed[p].root)
-				} else {
-					u = b.addFrom(prev.index, prevUnit[r.query])
-				}
-				queryUnit[i] = int32(u) + 1
-				m.labels = append(m.labels, r.query)
-				m.topics = append(m.topics, false)
-			}
-			u = uint32(queryUnit[i] - 1)
 		}
 		s := r.subscriber
 		s.unit = u
 		m.subs = append(m.subs, s)
 	}
 	m.index = b.build()
-	m.parsed = len(toParse)
-	m.topics = slices.Clip(m.topics)
 	slices.SortFunc(m.subs, func(a, b subscriber) int {
 		switch {
 		case a.chatID != b.chatID:
@@ -189,33 +202,6 @@ func buildMatcher(catalog *Catalog, rows []subscriptionRow, prev *Matcher, log *
 		fill[s.unit]++
 	}
 	return m
-}
-
-type parsedQuery struct {
-	root *queryNode
-	err  error
-}
-
-// parseQueries parses the texts in parallel, as ParseQuery would.
-func parseQueries(texts []string) []parsedQuery {
-	out := make([]parsedQuery, len(texts))
-	workers := min(runtime.GOMAXPROCS(0), len(texts)/1000+1)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(texts); i += workers {
-				if utf8.RuneCountInString(texts[i]) > MaxQueryLen {
-					_, out[i].err = ParseQuery(texts[i])
-				} else if root, e := parseQueryTree(texts[i]); e != nil {
-					_, out[i].err = ParseQuery(texts[i]) // for the error as ParseQuery words it
-				} else {
-					out[i].root = root
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return out
 }
 
 // Matcher returns the matcher of the subscriptions as they were after the last change.

@@ -65,7 +65,7 @@ const titleField = "title:"
 
 // lexQuery splits a query into tokens, ending with a qtEOF token.
 func lexQuery(rs []rune) ([]queryToken, *QueryError) {
-	var toks []queryToken
+	toks := make([]queryToken, 0, 4) // most queries are a word or three
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		switch {
@@ -100,7 +100,7 @@ func lexQuery(rs []rune) ([]queryToken, *QueryError) {
 			}
 			toks = append(toks, queryToken{kind: qtNot, pos: i, end: j})
 			i = j
-		case len(rs)-i >= len(titleField) && strings.EqualFold(string(rs[i:i+len(titleField)]), titleField):
+		case (r == 't' || r == 'T') && len(rs)-i >= len(titleField) && strings.EqualFold(string(rs[i:i+len(titleField)]), titleField):
 			j := i + len(titleField)
 			if !startsOperand(rs, j) {
 				return nil, newQueryError(errTitle, i, j)
@@ -113,13 +113,15 @@ func lexQuery(rs []rune) ([]queryToken, *QueryError) {
 				j++
 			}
 			tok := queryToken{kind: qtWord, pos: i, end: j, raw: rs[i:j], rawPos: i}
-			switch string(tok.raw) {
-			case "OR":
-				tok.kind = qtOr
-			case "AND":
-				tok.kind = qtAnd
-			case "NOT":
-				tok.kind = qtNot
+			if len(tok.raw) <= len("AND") { // not every word converted to a string
+				switch string(tok.raw) {
+				case "OR":
+					tok.kind = qtOr
+				case "AND":
+					tok.kind = qtAnd
+				case "NOT":
+					tok.kind = qtNot
+				}
 			}
 			toks = append(toks, tok)
 			i = j

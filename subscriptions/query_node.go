@@ -48,6 +48,9 @@ func newNotNode(n *queryNode, pos int) *queryNode {
 // newListNode returns the AND or OR (op) of kids, flattened and without duplicates, or nil
 // when there are none.
 func newListNode(op queryOp, kids []*queryNode) *queryNode {
+	if len(kids) == 1 && kids[0].op != op {
+		return kids[0] // what the loop below would return, without allocating
+	}
 	var flat []*queryNode
 	for _, k := range kids {
 		grand := []*queryNode{k}
