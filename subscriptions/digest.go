@@ -111,30 +111,16 @@ func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]
 		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 	}
 	defer rows.Close()
-	type label struct {
-		sub  int64
-		text string
-	}
-	type pending struct {
-		entry  int64
-		labels []label
-	}
-	found := make([][]pending, len(dues))
+	var found []digestRow
 	entries := map[int64]*StoredEntry{} // chats share entries: each is read once
 	for rows.Next() {
-		var i int
-		var entryID, subID int64
-		var text string
-		if err := rows.Scan(&i, &entryID, &subID, &text); err != nil {
+		var r digestRow
+		if err := rows.Scan(&r.due, &r.entry, &r.sub, &r.label); err != nil {
 			return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 		}
-		k := slices.IndexFunc(found[i], func(p pending) bool { return p.entry == entryID })
-		if k < 0 {
-			k = len(found[i])
-			found[i] = append(found[i], pending{entry: entryID})
-		}
-		found[i][k].labels = append(found[i][k].labels, label{subID, text})
-		entries[entryID] = nil
+		r.seq = len(found)
+		found = append(found, r)
+		entries[r.entry] = nil
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
@@ -143,27 +129,70 @@ func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]
 	if err := s.loadEntries(ctx, entries); err != nil {
 		return nil, 0, err
 	}
-	for i, ps := range found {
-		for _, p := range ps {
-			e := entries[p.entry]
+	// Each chat's rows of one entry together, its labels in subscription order (match order
+	// among a subscription's); the items and their labels of the whole batch share two arrays.
+	slices.SortFunc(found, func(a, b digestRow) int {
+		if c := cmp.Compare(a.due, b.due); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.entry, b.entry); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.sub, b.sub); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	all := make([]DigestItem, 0, countDigestItems(found))
+	labels := make([]string, 0, len(found))
+	for k := 0; k < len(found); {
+		i, start := found[k].due, len(all)
+		for k < len(found) && found[k].due == i {
+			entry, first := found[k].entry, len(labels)
+			for ; k < len(found) && found[k].due == i && found[k].entry == entry; k++ {
+				if !slices.Contains(labels[first:], found[k].label) {
+					labels = append(labels, found[k].label)
+				}
+			}
+			e := entries[entry]
 			if e == nil {
+				labels = labels[:first]
 				continue // deleted meanwhile
 			}
-			slices.SortFunc(p.labels, func(a, b label) int { return cmp.Compare(a.sub, b.sub) })
-			it := DigestItem{Entry: *e}
-			for _, l := range p.labels {
-				it.Labels = appendUnique(it.Labels, l.text)
-			}
-			items[i] = append(items[i], it)
+			all = append(all, DigestItem{Entry: *e, Labels: labels[first:len(labels):len(labels)]})
 		}
-		slices.SortFunc(items[i], func(a, b DigestItem) int {
+		if len(all) == start {
+			continue
+		}
+		chat := all[start:len(all):len(all)]
+		slices.SortFunc(chat, func(a, b DigestItem) int {
 			if c := a.Entry.Published.Compare(b.Entry.Published); c != 0 {
 				return c
 			}
 			return cmp.Compare(a.Entry.RowID, b.Entry.RowID)
 		})
+		items[i] = chat
 	}
 	return items, end, nil
+}
+
+// digestRow is a row of DigestItemsOf's query: a match of dues[due]'s, seq-th in the answer.
+type digestRow struct {
+	due        int
+	entry, sub int64
+	label      string
+	seq        int
+}
+
+// countDigestItems counts the (chat, entry) pairs of rows sorted by chat and entry.
+func countDigestItems(rows []digestRow) int {
+	n := 0
+	for k := range rows {
+		if k == 0 || rows[k].due != rows[k-1].due || rows[k].entry != rows[k-1].entry {
+			n++
+		}
+	}
+	return n
 }
 
 // loadEntries fills entries (keyed by row id) with the stored entries.
