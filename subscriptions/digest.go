@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -260,11 +260,21 @@ func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []b
 	queued = make([]bool, len(runs))
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		clear(queued)
+		chats, err := loadDigestChats(ctx, tx, runs)
+		if err != nil {
+			return err
+		}
 		for i, run := range runs {
-			q, err := recordDigest(ctx, tx, s.location, run, now)
+			c, ok := chats[run.Due.Chat.ID]
+			if !ok {
+				continue // forgotten meanwhile
+			}
+			q, last, err := recordDigest(ctx, tx, s.location, run, c, now)
 			if err != nil {
 				return fmt.Errorf("chat %d: %w", run.Due.Chat.ID, err)
 			}
+			c.last = last
+			chats[run.Due.Chat.ID] = c
 			queued[i] = q
 		}
 		return nil
@@ -275,18 +285,48 @@ func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []b
 	return queued, nil
 }
 
-func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.Location, run DigestRun, now time.Time) (bool, error) {
-	c := run.Due.Chat
-	var hhmm, zone, quiet string
-	var last lastRun
-	err := tx.QueryRowContext(ctx, `
-		SELECT digest_time, time_zone, quiet_start, last_digest_date, last_digest_at FROM chats WHERE id = ?`, c.ID).Scan(&hhmm, &zone, &quiet, &last.date, &last.scheduled)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil // forgotten meanwhile
+// digestChat is what recording a digest reads of its chat's row.
+type digestChat struct {
+	hhmm, zone, quiet string
+	last              lastRun
+}
+
+// loadDigestChats reads the rows of the runs' chats, in one query; a chat forgotten
+// meanwhile has none.
+func loadDigestChats(ctx context.Context, tx *sql.Tx, runs []DigestRun) (map[int64]digestChat, error) {
+	var ids strings.Builder
+	ids.WriteByte('[')
+	for i, run := range runs {
+		if i > 0 {
+			ids.WriteByte(',')
+		}
+		ids.WriteString(strconv.FormatInt(run.Due.Chat.ID, 10))
 	}
+	ids.WriteByte(']')
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, digest_time, time_zone, quiet_start, last_digest_date, last_digest_at FROM chats
+		WHERE id IN (SELECT value FROM json_each(?))`, ids.String())
 	if err != nil {
-		return false, err
+		return nil, err
 	}
+	defer rows.Close()
+	chats := make(map[int64]digestChat, len(runs))
+	for rows.Next() {
+		var id int64
+		var c digestChat
+		if err := rows.Scan(&id, &c.hhmm, &c.zone, &c.quiet, &c.last.date, &c.last.scheduled); err != nil {
+			return nil, err
+		}
+		chats[id] = c
+	}
+	return chats, rows.Err()
+}
+
+// recordDigest records one run of RecordDigests for chat c as read in the transaction, and
+// returns whether it queued messages and the chat's lastRun after it.
+func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.Location, run DigestRun, dc digestChat, now time.Time) (bool, lastRun, error) {
+	c := run.Due.Chat
+	hhmm, zone, quiet, last := dc.hhmm, dc.zone, dc.quiet, dc.last
 	loc := location(zone) // the chat's settings now, should they have changed since DueDigests
 	queued := false
 	if len(run.Messages) > 0 && !run.Due.Expired && !last.covers(run.Due.Scheduled, loc) {
@@ -295,11 +335,11 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 			INSERT INTO digest_runs (chat_id, local_date, entries, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, c.ID, date, run.Entries, unix(run.Due.Scheduled), unix(now))
 		if err != nil {
-			return false, err
+			return false, last, err
 		}
 		n, err := r.RowsAffected()
 		if err != nil {
-			return false, err
+			return false, last, err
 		}
 		if queued = n == 1; queued {
 			last = last.record(date, run.Due.Scheduled)
@@ -312,7 +352,7 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 				INSERT INTO outbox (chat_id, thread_id, kind, text, due_at, created_at) VALUES (?, ?, 'digest', ?, ?, ?)`,
 				c.ID, c.DigestThread, text, unix(now), unix(now))
 			if err != nil {
-				return false, err
+				return false, last, err
 			}
 		}
 		if quiet != "" { // without quiet hours there are no held alerts (SetQuietHours releases them)
@@ -323,14 +363,14 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 						AND s.mode IN ('digest', 'both'))`,
 				c.ID, unix(now), run.Due.Cursor, run.Cursor)
 			if err != nil {
-				return false, err
+				return false, last, err
 			}
 		}
 		cursor = sql.NullInt64{Int64: run.Cursor, Valid: true}
 	}
 	next := nextDigestAt(hhmm, loc, now, last)
-	_, err = tx.ExecContext(ctx, `
+	_, err := tx.ExecContext(ctx, `
 		UPDATE chats SET next_digest_at = ?, digest_cursor = COALESCE(?, digest_cursor), last_digest_date = ?, last_digest_at = ?
 		WHERE id = ?`, next, cursor, last.date, last.scheduled, c.ID)
-	return queued, err
+	return queued, last, err
 }
