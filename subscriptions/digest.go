@@ -299,6 +299,11 @@ func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []b
 	queued = make([]bool, len(runs))
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		clear(queued)
+		// The statements run without ctx's cancellation: go-sqlite3 runs each statement with
+		// a cancellable context on a goroutine of its own, which cost more than the short
+		// statements. A cancelled ctx still ends the transaction (database/sql rolls it back
+		// and the next statement fails).
+		ctx := context.WithoutCancel(ctx)
 		chats, err := loadDigestChats(ctx, tx, runs)
 		if err != nil {
 			return err
