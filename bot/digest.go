@@ -74,8 +74,9 @@ func (b *Bot) digestTick(ctx context.Context) {
 	})
 	queued := 0
 	g.Go(func() error {
+		r := newDigestRenderer(b.sources) // the tick's chats share entries and zones
 		for batch := range batches {
-			n, err := b.recordDigests(gctx, b.renderDigests(batch))
+			n, err := b.recordDigests(gctx, b.renderDigests(r, batch))
 			if err != nil {
 				return err
 			}
@@ -102,7 +103,7 @@ type digestBatchItems struct {
 // renderDigests renders the digests of a batch. A digest missed by more than
 // subscriptions.CatchUpWindow gets no messages, which only moves its schedule: the next
 // regular digest covers its entries.
-func (b *Bot) renderDigests(batch digestBatchItems) []subscriptions.DigestRun {
+func (b *Bot) renderDigests(r *digestRenderer, batch digestBatchItems) []subscriptions.DigestRun {
 	runs := make([]subscriptions.DigestRun, len(batch.due))
 	for i, d := range batch.due {
 		runs[i] = subscriptions.DigestRun{Due: d}
@@ -110,7 +111,7 @@ func (b *Bot) renderDigests(batch digestBatchItems) []subscriptions.DigestRun {
 			b.log.Info("missed digest skipped", "chat_id", d.Chat.ID, "scheduled", d.Scheduled)
 			continue
 		}
-		runs[i].Messages = renderDigest(batch.items[i], d.Scheduled, d.Chat.TimeZone, b.sources)
+		runs[i].Messages = r.render(batch.items[i], d.Scheduled, d.Chat.TimeZone)
 		runs[i].Entries = len(batch.items[i])
 		runs[i].Cursor = max(batch.cursor, d.Cursor)
 	}

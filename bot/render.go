@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"html"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -107,97 +106,6 @@ func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time, terms 
 		fmt.Fprintf(&b, "\n\n<a href=\"%s\">Read on %s</a>", esc(link), esc(src.Name))
 	}
 	return b.String()
-}
-
-// digestGroup is one topic's section of a digest.
-type digestGroup struct {
-	label string
-	items []*subscriptions.DigestItem
-}
-
-// groupDigest puts each item under one label: of the labels it matched, the one with the most
-// items, so that every entry appears once and the busiest topics come first.
-func groupDigest(items []subscriptions.DigestItem) []digestGroup {
-	count := map[string]int{}
-	for _, it := range items {
-		for _, l := range it.Labels {
-			count[l]++
-		}
-	}
-	var groups []digestGroup
-	index := map[string]int{}
-	for k := range items {
-		it := &items[k]
-		best := it.Labels[0]
-		for _, l := range it.Labels[1:] {
-			if count[l] > count[best] {
-				best = l
-			}
-		}
-		i, ok := index[best]
-		if !ok {
-			i = len(groups)
-			index[best] = i
-			groups = append(groups, digestGroup{label: best})
-		}
-		groups[i].items = append(groups[i].items, it)
-	}
-	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].items) > len(groups[j].items) })
-	return groups
-}
-
-// renderDigest renders a chat's digest of items (oldest first) for the day of scheduled, split
-// into messages under Telegram's limit at entry boundaries. It returns nil for no items.
-func renderDigest(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location, sources map[string]sourceView) []string {
-	if len(items) == 0 {
-		return nil
-	}
-	groups := groupDigest(items)
-	day := scheduled.In(loc).Format("Mon 2 Jan 2006")
-	totals := fmt.Sprintf("%s in %s · times in %s", plural(len(items), "new entry", "new entries"),
-		plural(len(groups), "topic", "topics"), loc.String())
-	header := "📰 <b>Daily digest</b> · " + esc(day) + "\n" + esc(totals)
-	headerLen := textLength("📰 Daily digest · " + day + "\n" + totals)
-	cont := "📰 <b>Daily digest</b> · " + esc(day) + " (continued)"
-	contLen := textLength("📰 Daily digest · " + day + " (continued)")
-
-	var msgs []string
-	var b strings.Builder
-	b.WriteString(header)
-	size := headerLen
-	// Lengths are counted on the visible text of each piece, as Telegram counts them (HTML
-	// escaping and tags take no room), without parsing the HTML again.
-	for _, g := range groups {
-		label := truncate(g.label, 60)
-		heading := fmt.Sprintf("\n\n<b>%s</b> · %d", esc(label), len(g.items))
-		headingLen := textLength(fmt.Sprintf("\n\n%s · %d", label, len(g.items)))
-		for i, it := range g.items {
-			e := it.Entry
-			titleText := truncate(strings.Join(strings.Fields(e.Title), " "), maxTitleRunes) // one line
-			title := esc(titleText)
-			if link := entryLink(e, sources[e.Source]); link != "" {
-				title = "<a href=\"" + esc(link) + "\">" + title + "</a>"
-			}
-			at := e.Published.In(loc).Format("Mon 15:04")
-			line := "\n• " + at + " " + title
-			lineLen := textLength("\n• "+at+" ") + textLength(titleText)
-			if i == 0 {
-				line, lineLen = heading+line, headingLen+lineLen
-			}
-			if size+lineLen > maxMessageLength {
-				msgs = append(msgs, b.String())
-				b.Reset()
-				b.WriteString(cont)
-				size = contLen
-				if i > 0 {
-					line, lineLen = heading+line, headingLen+lineLen // the topic's heading again atop the new message
-				}
-			}
-			b.WriteString(line)
-			size += lineLen
-		}
-	}
-	return append(msgs, b.String())
 }
 
 func plural(n int, one, many string) string {

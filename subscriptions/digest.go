@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -99,71 +99,139 @@ func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]
 		fmt.Fprintf(&list, "[%d,%d]", d.Chat.ID, d.Cursor)
 	}
 	list.WriteByte(']')
-	// No GROUP BY or ORDER BY: rows come chat by chat (json_each's order) in match order, and
-	// are grouped by entry and sorted here, which spares SQLite two temporary b-trees.
+	// One row per chat, its matches in one string (see parseDigestMatches): handing SQLite's
+	// rows to Go one match at a time cost more than the query. No GROUP BY or ORDER BY: the
+	// matches are grouped by entry and sorted here, which spares SQLite temporary b-trees.
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT d.key, m.entry_id, s.id, m.label
-		FROM json_each(?1) d
-		CROSS JOIN matches m ON m.chat_id = d.value ->> 0 AND m.id > d.value ->> 1 AND m.id <= ?2
-		JOIN subscriptions s ON s.id = m.subscription_id
-		WHERE s.mode IN ('digest', 'both') AND s.muted_until <= ?3`, list.String(), end, unix(s.now()))
+		SELECT d.key, (
+			SELECT group_concat(m.entry_id || ',' || s.id || ',' || length(CAST(m.label AS BLOB)) || ',' || m.label, ',')
+			FROM matches m JOIN subscriptions s ON s.id = m.subscription_id
+			WHERE m.chat_id = d.value ->> 0 AND m.id > d.value ->> 1 AND m.id <= ?2
+				AND s.mode IN ('digest', 'both') AND s.muted_until <= ?3)
+		FROM json_each(?1) d`, list.String(), end, unix(s.now()))
 	if err != nil {
 		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 	}
 	defer rows.Close()
-	type label struct {
-		sub  int64
-		text string
-	}
-	type pending struct {
-		entry  int64
-		labels []label
-	}
-	found := make([][]pending, len(dues))
+	found := make([]digestRow, 0, 8*len(dues))
 	entries := map[int64]*StoredEntry{} // chats share entries: each is read once
 	for rows.Next() {
 		var i int
-		var entryID, subID int64
-		var text string
-		if err := rows.Scan(&i, &entryID, &subID, &text); err != nil {
+		var list sql.NullString
+		if err := rows.Scan(&i, &list); err != nil {
 			return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 		}
-		k := slices.IndexFunc(found[i], func(p pending) bool { return p.entry == entryID })
-		if k < 0 {
-			k = len(found[i])
-			found[i] = append(found[i], pending{entry: entryID})
+		if found, err = parseDigestMatches(found, i, list.String); err != nil {
+			return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 		}
-		found[i][k].labels = append(found[i][k].labels, label{subID, text})
-		entries[entryID] = nil
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
+	}
+	for _, r := range found {
+		entries[r.entry] = nil
 	}
 	rows.Close()
 	if err := s.loadEntries(ctx, entries); err != nil {
 		return nil, 0, err
 	}
-	for i, ps := range found {
-		for _, p := range ps {
-			e := entries[p.entry]
+	// Each chat's rows of one entry together, its labels in subscription order (match order
+	// among a subscription's); the items and their labels of the whole batch share two arrays.
+	slices.SortFunc(found, func(a, b digestRow) int {
+		if c := cmp.Compare(a.due, b.due); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.entry, b.entry); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.sub, b.sub); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	all := make([]DigestItem, 0, countDigestItems(found))
+	labels := make([]string, 0, len(found))
+	for k := 0; k < len(found); {
+		i, start := found[k].due, len(all)
+		for k < len(found) && found[k].due == i {
+			entry, first := found[k].entry, len(labels)
+			for ; k < len(found) && found[k].due == i && found[k].entry == entry; k++ {
+				if !slices.Contains(labels[first:], found[k].label) {
+					labels = append(labels, found[k].label)
+				}
+			}
+			e := entries[entry]
 			if e == nil {
+				labels = labels[:first]
 				continue // deleted meanwhile
 			}
-			slices.SortFunc(p.labels, func(a, b label) int { return cmp.Compare(a.sub, b.sub) })
-			it := DigestItem{Entry: *e}
-			for _, l := range p.labels {
-				it.Labels = appendUnique(it.Labels, l.text)
-			}
-			items[i] = append(items[i], it)
+			all = append(all, DigestItem{Entry: *e, Labels: labels[first:len(labels):len(labels)]})
 		}
-		slices.SortFunc(items[i], func(a, b DigestItem) int {
+		if len(all) == start {
+			continue
+		}
+		chat := all[start:len(all):len(all)]
+		slices.SortFunc(chat, func(a, b DigestItem) int {
 			if c := a.Entry.Published.Compare(b.Entry.Published); c != 0 {
 				return c
 			}
 			return cmp.Compare(a.Entry.RowID, b.Entry.RowID)
 		})
+		items[i] = chat
 	}
 	return items, end, nil
+}
+
+// digestRow is a row of DigestItemsOf's query: a match of dues[due]'s, seq-th in the answer.
+type digestRow struct {
+	due        int
+	entry, sub int64
+	label      string
+	seq        int
+}
+
+// parseDigestMatches appends to rows the matches of dues[due] in list, as DigestItemsOf's
+// query joins them: "entry,subscription,label's length in bytes,label" for each, joined by
+// commas ("" for none). Each row's seq is its place in rows.
+func parseDigestMatches(rows []digestRow, due int, list string) ([]digestRow, error) {
+	for p := 0; p < len(list); {
+		if p > 0 {
+			if list[p] != ',' {
+				return rows, fmt.Errorf("match list of chat %d: no comma at %d", due, p)
+			}
+			p++
+		}
+		var nums [3]int64
+		for k := range nums {
+			c := strings.IndexByte(list[p:], ',')
+			if c < 0 {
+				return rows, fmt.Errorf("match list of chat %d: cut short at %d", due, p)
+			}
+			n, err := strconv.ParseInt(list[p:p+c], 10, 64)
+			if err != nil {
+				return rows, fmt.Errorf("match list of chat %d: %w", due, err)
+			}
+			nums[k], p = n, p+c+1
+		}
+		if nums[2] < 0 || nums[2] > int64(len(list)-p) {
+			return rows, fmt.Errorf("match list of chat %d: label of %d bytes at %d", due, nums[2], p)
+		}
+		end := p + int(nums[2])
+		rows = append(rows, digestRow{due: due, entry: nums[0], sub: nums[1], label: list[p:end], seq: len(rows)})
+		p = end
+	}
+	return rows, nil
+}
+
+// countDigestItems counts the (chat, entry) pairs of rows sorted by chat and entry.
+func countDigestItems(rows []digestRow) int {
+	n := 0
+	for k := range rows {
+		if k == 0 || rows[k].due != rows[k-1].due || rows[k].entry != rows[k-1].entry {
+			n++
+		}
+	}
+	return n
 }
 
 // loadEntries fills entries (keyed by row id) with the stored entries.
@@ -231,11 +299,26 @@ func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []b
 	queued = make([]bool, len(runs))
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		clear(queued)
+		// The statements run without ctx's cancellation: go-sqlite3 runs each statement with
+		// a cancellable context on a goroutine of its own, which cost more than the short
+		// statements. A cancelled ctx still ends the transaction (database/sql rolls it back
+		// and the next statement fails).
+		ctx := context.WithoutCancel(ctx)
+		chats, err := loadDigestChats(ctx, tx, runs)
+		if err != nil {
+			return err
+		}
 		for i, run := range runs {
-			q, err := recordDigest(ctx, tx, s.location, run, now)
+			c, ok := chats[run.Due.Chat.ID]
+			if !ok {
+				continue // forgotten meanwhile
+			}
+			q, last, err := recordDigest(ctx, tx, s.location, run, c, now)
 			if err != nil {
 				return fmt.Errorf("chat %d: %w", run.Due.Chat.ID, err)
 			}
+			c.last = last
+			chats[run.Due.Chat.ID] = c
 			queued[i] = q
 		}
 		return nil
@@ -246,18 +329,48 @@ func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []b
 	return queued, nil
 }
 
-func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.Location, run DigestRun, now time.Time) (bool, error) {
-	c := run.Due.Chat
-	var hhmm, zone, quiet string
-	var last lastRun
-	err := tx.QueryRowContext(ctx, `
-		SELECT digest_time, time_zone, quiet_start, last_digest_date, last_digest_at FROM chats WHERE id = ?`, c.ID).Scan(&hhmm, &zone, &quiet, &last.date, &last.scheduled)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil // forgotten meanwhile
+// digestChat is what recording a digest reads of its chat's row.
+type digestChat struct {
+	hhmm, zone, quiet string
+	last              lastRun
+}
+
+// loadDigestChats reads the rows of the runs' chats, in one query; a chat forgotten
+// meanwhile has none.
+func loadDigestChats(ctx context.Context, tx *sql.Tx, runs []DigestRun) (map[int64]digestChat, error) {
+	var ids strings.Builder
+	ids.WriteByte('[')
+	for i, run := range runs {
+		if i > 0 {
+			ids.WriteByte(',')
+		}
+		ids.WriteString(strconv.FormatInt(run.Due.Chat.ID, 10))
 	}
+	ids.WriteByte(']')
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, digest_time, time_zone, quiet_start, last_digest_date, last_digest_at FROM chats
+		WHERE id IN (SELECT value FROM json_each(?))`, ids.String())
 	if err != nil {
-		return false, err
+		return nil, err
 	}
+	defer rows.Close()
+	chats := make(map[int64]digestChat, len(runs))
+	for rows.Next() {
+		var id int64
+		var c digestChat
+		if err := rows.Scan(&id, &c.hhmm, &c.zone, &c.quiet, &c.last.date, &c.last.scheduled); err != nil {
+			return nil, err
+		}
+		chats[id] = c
+	}
+	return chats, rows.Err()
+}
+
+// recordDigest records one run of RecordDigests for chat c as read in the transaction, and
+// returns whether it queued messages and the chat's lastRun after it.
+func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.Location, run DigestRun, dc digestChat, now time.Time) (bool, lastRun, error) {
+	c := run.Due.Chat
+	hhmm, zone, quiet, last := dc.hhmm, dc.zone, dc.quiet, dc.last
 	loc := location(zone) // the chat's settings now, should they have changed since DueDigests
 	queued := false
 	if len(run.Messages) > 0 && !run.Due.Expired && !last.covers(run.Due.Scheduled, loc) {
@@ -266,11 +379,11 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 			INSERT INTO digest_runs (chat_id, local_date, entries, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, c.ID, date, run.Entries, unix(run.Due.Scheduled), unix(now))
 		if err != nil {
-			return false, err
+			return false, last, err
 		}
 		n, err := r.RowsAffected()
 		if err != nil {
-			return false, err
+			return false, last, err
 		}
 		if queued = n == 1; queued {
 			last = last.record(date, run.Due.Scheduled)
@@ -283,7 +396,7 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 				INSERT INTO outbox (chat_id, thread_id, kind, text, due_at, created_at) VALUES (?, ?, 'digest', ?, ?, ?)`,
 				c.ID, c.DigestThread, text, unix(now), unix(now))
 			if err != nil {
-				return false, err
+				return false, last, err
 			}
 		}
 		if quiet != "" { // without quiet hours there are no held alerts (SetQuietHours releases them)
@@ -294,14 +407,14 @@ func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.L
 						AND s.mode IN ('digest', 'both'))`,
 				c.ID, unix(now), run.Due.Cursor, run.Cursor)
 			if err != nil {
-				return false, err
+				return false, last, err
 			}
 		}
 		cursor = sql.NullInt64{Int64: run.Cursor, Valid: true}
 	}
 	next := nextDigestAt(hhmm, loc, now, last)
-	_, err = tx.ExecContext(ctx, `
+	_, err := tx.ExecContext(ctx, `
 		UPDATE chats SET next_digest_at = ?, digest_cursor = COALESCE(?, digest_cursor), last_digest_date = ?, last_digest_at = ?
 		WHERE id = ?`, next, cursor, last.date, last.scheduled, c.ID)
-	return queued, err
+	return queued, last, err
 }

@@ -1,0 +1,243 @@
+package bot
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"livealert/subscriptions"
+)
+
+// renderDigest renders a chat's digest of items (oldest first) for the day of scheduled, split
+// into messages under Telegram's limit at entry boundaries. It returns nil for no items.
+func renderDigest(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location, sources map[string]sourceView) []string {
+	return newDigestRenderer(sources).render(items, scheduled, loc)
+}
+
+// digestRenderer renders digests as renderDigest does, remembering what the digests of one
+// tick share — each entry's linked title, each entry's time in each zone, each topic's
+// heading — and reusing its buffers from one digest to the next. It is not safe for
+// concurrent use.
+type digestRenderer struct {
+	sources map[string]sourceView
+	titles  map[int64]digestTitle
+	times   map[digestTimeKey]digestPiece
+	labels  map[string]digestPiece
+
+	// Scratch reused by every render.
+	buf    []byte
+	counts []digestLabelCount
+	groups []digestGroup
+	member []int // member[k] is the group of items[k]
+	sorted []*subscriptions.DigestItem
+}
+
+// digestTitle is an entry's title line as a digest shows it, with the fields it was made of:
+// an entry whose fields differ (edited since, or another with the same row id) is made again.
+type digestTitle struct {
+	source, title, url string
+	digestPiece
+}
+
+// digestPiece is a piece of a digest's text: its HTML and its visible length in UTF-16 code
+// units (see textLength).
+type digestPiece struct {
+	html   string
+	length int
+}
+
+type digestTimeKey struct {
+	loc *time.Location
+	sec int64
+}
+
+type digestLabelCount struct {
+	label string
+	n     int
+}
+
+// digestGroup is one topic's section of a digest.
+type digestGroup struct {
+	label string
+	items []*subscriptions.DigestItem
+	size  int // len(items) once grouped
+}
+
+func newDigestRenderer(sources map[string]sourceView) *digestRenderer {
+	return &digestRenderer{
+		sources: sources,
+		titles:  map[int64]digestTitle{},
+		times:   map[digestTimeKey]digestPiece{},
+		labels:  map[string]digestPiece{},
+	}
+}
+
+// title returns e's title line: one line, truncated, escaped, linked to the entry.
+func (r *digestRenderer) title(e *subscriptions.StoredEntry) digestPiece {
+	if t, ok := r.titles[e.RowID]; ok && t.source == e.Source && t.title == e.Title && t.url == e.URL {
+		return t.digestPiece
+	}
+	text := truncate(strings.Join(strings.Fields(e.Title), " "), maxTitleRunes) // one line
+	html := esc(text)
+	if link := entryLink(*e, r.sources[e.Source]); link != "" {
+		html = "<a href=\"" + esc(link) + "\">" + html + "</a>"
+	}
+	t := digestTitle{source: e.Source, title: e.Title, url: e.URL, digestPiece: digestPiece{html, textLength(text)}}
+	r.titles[e.RowID] = t
+	return t.digestPiece
+}
+
+// time returns t's time of day and weekday in loc ("Fri 14:48"); it is plain text.
+func (r *digestRenderer) time(t time.Time, loc *time.Location) digestPiece {
+	k := digestTimeKey{loc, t.Unix()} // the format shows no seconds
+	if p, ok := r.times[k]; ok {
+		return p
+	}
+	at := t.In(loc).Format("Mon 15:04")
+	p := digestPiece{at, textLength(at)}
+	r.times[k] = p
+	return p
+}
+
+// label returns a topic's label as its heading shows it: truncated and escaped.
+func (r *digestRenderer) label(l string) digestPiece {
+	if p, ok := r.labels[l]; ok {
+		return p
+	}
+	text := truncate(l, 60)
+	p := digestPiece{esc(text), textLength(text)}
+	r.labels[l] = p
+	return p
+}
+
+// group puts each item under one label: of the labels it matched, the one with the most
+// items (the first of those in its order on a tie), so that every entry appears once; groups
+// come busiest first, in order of first appearance on a tie, with items in their order. The
+// result is valid until the next call.
+func (r *digestRenderer) group(items []subscriptions.DigestItem) []digestGroup {
+	counts := r.counts[:0]
+	for k := range items {
+		for _, l := range items[k].Labels {
+			if i := labelIndex(counts, l); i >= 0 {
+				counts[i].n++
+			} else {
+				counts = append(counts, digestLabelCount{l, 1})
+			}
+		}
+	}
+	groups := r.groups[:0]
+	member := slices.Grow(r.member[:0], len(items))[:len(items)]
+	for k := range items {
+		labels := items[k].Labels
+		best, bestN := labels[0], counts[labelIndex(counts, labels[0])].n
+		for _, l := range labels[1:] {
+			if n := counts[labelIndex(counts, l)].n; n > bestN {
+				best, bestN = l, n
+			}
+		}
+		g := slices.IndexFunc(groups, func(g digestGroup) bool { return g.label == best })
+		if g < 0 {
+			g = len(groups)
+			groups = append(groups, digestGroup{label: best})
+		}
+		member[k] = g
+		groups[g].size++
+	}
+	// The groups' items lie one group after the other in one slice, each group's in item order.
+	sorted := slices.Grow(r.sorted[:0], len(items))[:len(items)]
+	at := 0
+	for g := range groups {
+		groups[g].items = sorted[at : at : at+groups[g].size]
+		at += groups[g].size
+	}
+	for k := range items {
+		g := member[k]
+		groups[g].items = append(groups[g].items, &items[k])
+	}
+	slices.SortStableFunc(groups, func(a, b digestGroup) int { return len(b.items) - len(a.items) })
+	r.counts, r.groups, r.member, r.sorted = counts, groups, member, sorted
+	return groups
+}
+
+func labelIndex(counts []digestLabelCount, l string) int {
+	for i := range counts {
+		if counts[i].label == l {
+			return i
+		}
+	}
+	return -1
+}
+
+// render is renderDigest.
+func (r *digestRenderer) render(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location) []string {
+	if len(items) == 0 {
+		return nil
+	}
+	groups := r.group(items)
+	day := scheduled.In(loc).Format("Mon 2 Jan 2006")
+	zone := loc.String()
+	const head, headHTML = "📰 Daily digest · ", "📰 <b>Daily digest</b> · "
+
+	buf := append(r.buf[:0], headHTML...)
+	buf = append(buf, esc(day)...)
+	buf = append(buf, '\n')
+	totalsStart := len(buf)
+	buf = appendPlural(buf, len(items), "new entry", "new entries")
+	buf = append(buf, " in "...)
+	buf = appendPlural(buf, len(groups), "topic", "topics")
+	buf = append(buf, " · times in "...)
+	size := textLength(head) + textLength(day) + 1 + textLength(string(buf[totalsStart:])) + textLength(zone)
+	buf = append(buf, esc(zone)...)
+
+	var msgs []string
+	// Lengths are counted on the visible text of each piece, as Telegram counts them (HTML
+	// escaping and tags take no room), without parsing the HTML again.
+	for _, g := range groups {
+		label := r.label(g.label)
+		count := strconv.Itoa(len(g.items))
+		headingLen := 2 + label.length + 3 + len(count) // "\n\n" label " · " count
+		for i, it := range g.items {
+			title := r.title(&it.Entry)
+			at := r.time(it.Entry.Published, loc)
+			lineLen := 3 + at.length + 1 + title.length // "\n• " at " " title
+			heading := i == 0
+			if heading {
+				lineLen += headingLen
+			}
+			if size+lineLen > maxMessageLength {
+				msgs = append(msgs, string(buf))
+				buf = append(buf[:0], headHTML...)
+				buf = append(buf, esc(day)...)
+				buf = append(buf, " (continued)"...)
+				size = textLength(head) + textLength(day) + len(" (continued)")
+				if !heading {
+					heading, lineLen = true, lineLen+headingLen // the topic's heading again atop the new message
+				}
+			}
+			if heading {
+				buf = append(buf, "\n\n<b>"...)
+				buf = append(buf, label.html...)
+				buf = append(buf, "</b> · "...)
+				buf = append(buf, count...)
+			}
+			buf = append(buf, "\n• "...)
+			buf = append(buf, at.html...)
+			buf = append(buf, ' ')
+			buf = append(buf, title.html...)
+			size += lineLen
+		}
+	}
+	r.buf = buf
+	return append(msgs, string(buf))
+}
+
+// appendPlural appends plural(n, one, many).
+func appendPlural(buf []byte, n int, one, many string) []byte {
+	buf = strconv.AppendInt(buf, int64(n), 10)
+	buf = append(buf, ' ')
+	if n == 1 {
+		return append(buf, one...)
+	}
+	return append(buf, many...)
+}
