@@ -227,12 +227,8 @@ func (s *sender) waitPause(ctx context.Context) error {
 		if wait <= 0 {
 			return nil
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := sleepCtx(ctx, wait); err != nil {
+			return err
 		}
 	}
 }

@@ -164,12 +164,8 @@ func (s *sender) send(ctx context.Context, o outgoing, text string, kb *models.I
 		return err
 	}
 	if wait := s.limits.takeChat(o.chat, time.Now()); wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := sleepCtx(ctx, wait); err != nil {
+			return err
 		}
 	}
 	p := sendParams(o.chatID, o.threadID, text, kb)

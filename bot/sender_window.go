@@ -29,12 +29,8 @@ func (w *sendWindow) take(ctx context.Context) error {
 		if wait <= 0 {
 			return nil
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := sleepCtx(ctx, wait); err != nil {
+			return err
 		}
 	}
 }
@@ -54,4 +50,16 @@ func (w *sendWindow) tryTake(now time.Time) time.Duration {
 	}
 	w.times = append(w.times, now)
 	return 0
+}
+
+// sleepCtx waits for d, or returns ctx's error if ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
