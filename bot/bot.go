@@ -79,30 +79,31 @@ func Run(ctx context.Context, opts Options) error {
 	return b.run(ctx)
 }
 
-// run connects and runs the bot's loops until ctx ends; see Run.
+// run runs the bot's loops until ctx ends; see Run. Sources are watched and digests composed
+// from the start, whether or not Telegram is reachable yet: what they queue waits in the
+// outbox. Commands and sending start once connect has succeeded.
 func (b *Bot) run(ctx context.Context) error {
-	opts := b.opts
-	if err := b.connect(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
 	watcher := sources.NewWatcher(sources.WatcherOptions{
-		Sources: opts.Sources,
-		Fetcher: opts.Fetcher,
-		State:   opts.Store,
+		Sources: b.opts.Sources,
+		Fetcher: b.opts.Fetcher,
+		State:   b.opts.Store,
 		Logger:  b.log,
 		Now:     b.opts.Now,
 	})
 	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return watcher.Run(ctx, b.ingest) })
+	g.Go(func() error { return b.runDigests(ctx) })
 	g.Go(func() error {
+		if err := b.connect(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		g.Go(func() error { return b.sender.run(ctx) })
 		b.tg.Start(ctx)
 		return nil
 	})
-	g.Go(func() error { return b.sender.run(ctx) })
-	g.Go(func() error { return b.runDigests(ctx) })
-	g.Go(func() error { return watcher.Run(ctx, b.ingest) })
 	return g.Wait()
 }
 

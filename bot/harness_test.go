@@ -90,7 +90,9 @@ type harness struct {
 
 	pageMu sync.Mutex
 	page   string
-	source sources.Source
+	// getMeAtPoll is how many getMe calls the fake had had at each poll of the page.
+	getMeAtPoll []int
+	source      sources.Source
 
 	// Set while running; replaced by restart.
 	store  *subscriptions.Store
@@ -132,6 +134,7 @@ func newHarness(t *testing.T, opts harnessOptions) *harness {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			h.pageMu.Lock()
 			defer h.pageMu.Unlock()
+			h.getMeAtPoll = append(h.getMeAtPoll, h.api.Calls("getMe"))
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			_, _ = w.Write([]byte(h.page))
 		}))
