@@ -123,19 +123,26 @@ func (s *Server) addMessageLocked(cs *chatState, m *storedMessage) {
 	s.notifyLocked()
 }
 
+// parseContent validates what sendMessage and editMessageText share: the text with its parse
+// mode or entities, the link preview options and the inline keyboard.
+func parseContent(p params) (formattedText, *models.LinkPreviewOptions, *models.InlineKeyboardMarkup, *apiError) {
+	text, apiErr := formatText(p["text"], p["parse_mode"], p["entities"])
+	if apiErr != nil {
+		return text, nil, nil, apiErr
+	}
+	preview, apiErr := parseLinkPreview(p)
+	if apiErr != nil {
+		return text, nil, nil, apiErr
+	}
+	markup, apiErr := parseReplyMarkup(p["reply_markup"])
+	return text, preview, markup, apiErr
+}
+
 // sendMessage validates like Telegram (text, parse mode, markup, link
 // preview options, chat access, forum topic, replied message, rate limits)
 // and stores the message; any error leaves no message behind.
 func (s *Server) sendMessage(p params) (any, *apiError) {
-	text, apiErr := formatText(p["text"], p["parse_mode"], p["entities"])
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	preview, apiErr := parseLinkPreview(p)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	markup, apiErr := parseReplyMarkup(p["reply_markup"])
+	text, preview, markup, apiErr := parseContent(p)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -196,15 +203,7 @@ func (s *Server) sendMessage(p params) (any, *apiError) {
 // inline keyboard. As in Telegram, leaving reply_markup out removes the
 // keyboard, and an edit that changes nothing is an error.
 func (s *Server) editMessageText(p params) (any, *apiError) {
-	text, apiErr := formatText(p["text"], p["parse_mode"], p["entities"])
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	preview, apiErr := parseLinkPreview(p)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	markup, apiErr := parseReplyMarkup(p["reply_markup"])
+	text, preview, markup, apiErr := parseContent(p)
 	if apiErr != nil {
 		return nil, apiErr
 	}
