@@ -136,8 +136,6 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 6)
 	defer matches.close()
 	defer alerts.close()
-	queued := 0
-	now := policy.now
 	for i := 0; i < len(hits); {
 		j := i
 		var labels []string
@@ -165,7 +163,7 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 			i = j
 			continue
 		}
-		if err := alerts.add(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(due), unix(now)); err != nil {
+		if err := alerts.add(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(due), unix(policy.now)); err != nil {
 			return 0, err
 		}
 		i = j
@@ -176,8 +174,7 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 	if err := alerts.flush(ctx); err != nil {
 		return 0, err
 	}
-	queued += int(alerts.inserted)
-	return queued, nil
+	return int(alerts.inserted), nil
 }
 
 func appendUnique(list []string, s string) []string {
