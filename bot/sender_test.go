@@ -262,3 +262,19 @@ func TestReplyHonoursTooManyRequests(t *testing.T) {
 		t.Fatalf("retried %v after a 429 with retry_after 1", waited)
 	}
 }
+
+func TestSenderPaidBroadcast(t *testing.T) {
+	for _, paid := range []bool{false, true} {
+		t.Run(fmt.Sprintf("paid_broadcast=%v", paid), func(t *testing.T) {
+			h := newHarness(t, harnessOptions{Bot: func(o *Options) { o.PaidBroadcast = paid }})
+			h.start()
+			followStorms(h, aliceChat)
+			h.ingest(newEntry("1", stormEntry(1)))
+			msgs := h.waitTexts(alice.ID, stormEntry(1))
+			alert := msgs[len(msgs)-1]
+			if alert.AllowPaidBroadcast != paid {
+				t.Fatalf("alert sent with allow_paid_broadcast %v, want %v", alert.AllowPaidBroadcast, paid)
+			}
+		})
+	}
+}
