@@ -113,8 +113,8 @@ func TestAlertButtonsCallbackData(t *testing.T) {
 			if len(btn.CallbackData) > 64 {
 				t.Errorf("%q: %d bytes of callback data", btn.Text, len(btn.CallbackData))
 			}
-			if p, _ := parseCallback(btn.CallbackData); p == "" {
-				t.Errorf("%q: parseCallback does not know %q", btn.Text, btn.CallbackData)
+			if s, _ := lookupButton(buttonTable(), btn.CallbackData); s == nil {
+				t.Errorf("%q: the button table does not know %q", btn.Text, btn.CallbackData)
 			}
 		}
 	}

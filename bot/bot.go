@@ -64,6 +64,8 @@ type Bot struct {
 	sources map[string]sourceView
 	admins  map[int64]bool
 	sender  *sender
+	cmds    *commandSet
+	buttons []buttonSpec
 
 	chatAdmins adminCache // who administers which group or channel (cmd_admin.go)
 }
@@ -144,6 +146,8 @@ func newBot(opts Options) (*Bot, error) {
 		log:     opts.Logger,
 		sources: map[string]sourceView{},
 		admins:  map[int64]bool{},
+		cmds:    newCommandSet(),
+		buttons: buttonTable(),
 	}
 	for _, s := range opts.Sources {
 		v := sourceView{Name: s.Name}
@@ -208,9 +212,7 @@ func (b *Bot) connect(ctx context.Context) error {
 	if _, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
 		b.log.Warn("delete webhook failed", "error", b.redact(err))
 	}
-	if _, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: commandMenu()}); err != nil {
-		b.log.Warn("set commands failed", "error", b.redact(err))
-	}
+	b.setMenus(ctx)
 	return nil
 }
 

@@ -20,32 +20,9 @@ import (
 // restarts; the user's admin rights are checked again (getChatMember, cached briefly) on every
 // change.
 
-// ownChatCommands act on the private chat itself even while it manages a channel.
-var ownChatCommands = map[string]bool{"channel": true, "start": true, "help": true, "stop": true}
-
-// actingChat returns in as it should be carried out: for a private chat that manages a
-// channel, on the channel, answering in the private chat. name is the command, "" for a
-// button.
-func (b *Bot) actingChat(ctx context.Context, in incoming, name string) (incoming, error) {
-	if in.chat.Type != string(models.ChatTypePrivate) || ownChatCommands[name] {
-		return in, nil
-	}
-	ch, err := b.store.LinkedChannel(ctx, in.chat.ID)
-	if errors.Is(err, subscriptions.ErrNotFound) {
-		return in, nil
-	}
-	if err != nil {
-		return in, err
-	}
-	in.replyTo = in.chat.ID
-	in.chat = subscriptions.ChatInfo{ID: ch.ID, Type: ch.Type, Title: ch.Title}
-	in.threadID = 0
-	return in, nil
-}
-
 // channel is /channel: `@name` (or the channel's id) links, `off` unlinks, nothing shows the
 // link.
-func (b *Bot) channel(ctx context.Context, in incoming, args string) (reply, error) {
+func (b *Bot) channel(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	if in.chat.Type != string(models.ChatTypePrivate) {
 		return reply{text: channelOnlyPrivateText()}, nil
 	}

@@ -70,7 +70,7 @@ func TestChannelAdminRevoked(t *testing.T) {
 	h.api.SetMemberStatus(harbourChannel.ID, alice.ID, models.ChatMemberTypeLeft)
 	h.clock.Advance(adminCacheTTL + 1)
 	got := h.reply(aliceChat, alice, "/follow ferry").Text
-	if !strings.Contains(got, "Only this chat's administrators") {
+	if !strings.Contains(got, "Only administrators of <b>Harbour Alerts</b>") {
 		t.Fatalf("a former admin changed the channel: %s", got)
 	}
 }

@@ -25,7 +25,7 @@ func TestEveryCommandInGroupsAndForumTopics(t *testing.T) {
 	}{
 		{"/start", false}, {"/topics", false}, {"/follow ferry", true}, {"/list", false},
 		{"/latest", false}, {"/latest ferry", false}, {"/search ferry", false}, {"/unfollow", true},
-		{"/unfollow ferry", true}, {"/digest", true}, {"/help", false}, {"/channel @x", true},
+		{"/unfollow ferry", true}, {"/digest", true}, {"/help", false},
 	}
 	for _, place := range []struct {
 		name   string

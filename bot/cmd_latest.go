@@ -13,7 +13,7 @@ const latestCount = 5
 
 // latest is /latest [topic|query]: the newest stored entries that match it, or, with no
 // argument, that match anything the chat follows.
-func (b *Bot) latest(ctx context.Context, in incoming, args string) (reply, error) {
+func (b *Bot) latest(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	chat, err := b.store.Chat(ctx, in.chat.ID)
 	if err != nil {
 		return reply{}, err

@@ -9,7 +9,7 @@ import (
 
 // modeCommand shows or sets how subscriptions are delivered: /mode lists them, /mode digest
 // sets every subscription of the chat (in this forum topic), /mode drones instant one of them.
-func (b *Bot) modeCommand(ctx context.Context, in incoming, args string) (reply, error) {
+func (b *Bot) modeCommand(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
 	if err != nil {
 		return reply{}, err

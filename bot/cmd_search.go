@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"livealert/subscriptions"
 )
 
 // searchPageSize is how many entries a page of /search shows.
@@ -20,7 +22,7 @@ const searchHead = "🔎 Search: "
 
 // search is /search <query|topic>: the stored entries that match, newest first, a page at a
 // time with buttons.
-func (b *Bot) search(ctx context.Context, in incoming, args string) (reply, error) {
+func (b *Bot) search(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	if args == "" {
 		return reply{text: searchUsageText()}, nil
 	}

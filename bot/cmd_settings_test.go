@@ -68,7 +68,7 @@ func TestSettingsCommands(t *testing.T) {
 				if !ok {
 					t.Fatalf("%q is not a command", line)
 				}
-				r, err := b.runCommand(context.Background(), in, cmd)
+				r, err := b.runCommand(context.Background(), &in, cmd)
 				if err != nil {
 					t.Fatalf("%s: %v", line, err)
 				}

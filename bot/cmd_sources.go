@@ -6,20 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot/models"
+	"livealert/subscriptions"
 
 	"livealert/sources"
 )
 
-// sourcesCommand answers /sources: the health of every watched source, for admins only.
-// Anyone else is told it is an operator's command in a private chat, and ignored in groups.
-func (b *Bot) sourcesCommand(ctx context.Context, in incoming) (reply, error) {
-	if !b.admins[in.from] {
-		if in.chat.Type == string(models.ChatTypePrivate) {
-			return reply{text: "🔒 /sources is for the bot's operators."}, nil
-		}
-		return reply{}, nil
-	}
+// sourcesCommand answers /sources: the health of every watched source (an operator's command).
+func (b *Bot) sourcesCommand(ctx context.Context, _ incoming, _ subscriptions.Chat, _ string) (reply, error) {
 	states, err := b.store.SourceStates(ctx)
 	if err != nil {
 		return reply{}, err

@@ -5,19 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-telegram/bot/models"
+	"livealert/subscriptions"
 )
 
-// statsCommand answers /stats with the state of delivery, for the operator only: in a private
-// chat with an admin (Options.Admins). Anyone else is told the command is unknown, so that it
-// is not advertised.
-func (b *Bot) statsCommand(ctx context.Context, in incoming) (reply, error) {
-	if in.chat.Type != string(models.ChatTypePrivate) || !b.admins[in.chat.ID] {
-		if in.chat.Type == string(models.ChatTypePrivate) {
-			return reply{text: unknownCommandText("stats")}, nil
-		}
-		return reply{}, nil
-	}
+// statsCommand answers /stats with the state of delivery (an operator's command).
+func (b *Bot) statsCommand(ctx context.Context, _ incoming, _ subscriptions.Chat, _ string) (reply, error) {
 	st, err := b.store.OutboxStats(ctx)
 	if err != nil {
 		return reply{}, err

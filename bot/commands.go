@@ -99,12 +99,7 @@ func (b *Bot) handleMessage(ctx context.Context, m *models.Message) {
 		}
 		return
 	}
-	in, err := b.actingChat(ctx, in, cmd.name)
-	if err != nil {
-		b.log.Error("command failed", "command", cmd.name, "chat_id", in.chat.ID, "error", err)
-		return
-	}
-	r, err := b.runCommand(ctx, in, cmd)
+	r, err := b.runCommand(ctx, &in, cmd)
 	if err != nil {
 		b.log.Error("command failed", "command", cmd.name, "chat_id", in.chat.ID, "error", err)
 		r = reply{text: "⚠️ Something went wrong on my side. Please try again in a minute."}
@@ -114,63 +109,73 @@ func (b *Bot) handleMessage(ctx context.Context, m *models.Message) {
 	}
 }
 
-// runCommand carries out one command and returns the answer; an empty answer sends nothing.
-func (b *Bot) runCommand(ctx context.Context, in incoming, cmd command) (reply, error) {
-	switch cmd.name {
-	case "help":
-		return reply{text: helpText()}, nil
-	case "stop":
-		if err := b.store.ForgetChat(ctx, in.chat.ID); err != nil {
-			return reply{}, err
+// runCommand takes a command through the gate and carries it out; in becomes the chat it
+// acted on and answers in. An empty answer sends nothing.
+func (b *Bot) runCommand(ctx context.Context, in *incoming, cmd command) (reply, error) {
+	c := b.cmds.lookup(cmd)
+	if c == nil {
+		if in.chat.Type == string(models.ChatTypePrivate) {
+			return reply{text: unknownCommandText(cmd.name)}, nil
 		}
-		return reply{text: stoppedText()}, nil
+		return reply{}, nil // in groups, other bots' commands are none of our business
 	}
-	chat, _, err := b.store.StartChat(ctx, in.chat)
+	acting, why, err := b.gate(ctx, *in, rule{access: c.access, where: c.where, own: c.own})
 	if err != nil {
 		return reply{}, err
 	}
-	if r, refused, err := b.refuseChange(ctx, in, cmd.name); refused || err != nil {
+	*in = acting
+	if why != refusedNot {
+		return reply{text: commandRefusal(why, *in, c)}, nil
+	}
+	var chat subscriptions.Chat
+	if !c.stateless {
+		if chat, _, err = b.store.StartChat(ctx, in.chat); err != nil {
+			return reply{}, err
+		}
+	}
+	return c.run(b, ctx, *in, chat, cmd.args)
+}
+
+func (b *Bot) startCommand(ctx context.Context, in incoming, chat subscriptions.Chat, _ string) (reply, error) {
+	kb, err := b.topicsKeyboard(ctx, in)
+	return reply{text: welcomeText(chat), keyboard: kb}, err
+}
+
+// startTopicCommand is /start topic-<key>, a deep link: it follows that catalog topic. An
+// unknown key is the plain welcome.
+func (b *Bot) startTopicCommand(ctx context.Context, in incoming, chat subscriptions.Chat, args string) (reply, error) {
+	key, _ := strings.CutPrefix(args, startTopicPayload)
+	t, ok := b.store.Catalog().Lookup(key)
+	if !ok {
+		return b.startCommand(ctx, in, chat, "")
+	}
+	r, err := b.follow(ctx, in, chat, t.Name)
+	if err != nil {
 		return r, err
 	}
-	switch cmd.name {
-	case "start":
-		kb, err := b.topicsKeyboard(ctx, in)
-		return reply{text: welcomeText(chat), keyboard: kb}, err
-	case "topics":
-		kb, err := b.topicsKeyboard(ctx, in)
-		return reply{text: topicsText(), keyboard: kb}, err
-	case "follow":
-		return b.follow(ctx, in, cmd.args)
-	case "unfollow":
-		return b.unfollow(ctx, in, cmd.args)
-	case "list":
-		subs, err := b.store.Subscriptions(ctx, in.chat.ID)
-		return reply{text: listText(chat, subs, b.store.Catalog())}, err
-	case "digest":
-		return b.digestCommand(ctx, in, chat, cmd.args)
-	case "stats":
-		return b.statsCommand(ctx, in)
-	case "sources":
-		return b.sourcesCommand(ctx, in)
-	case "latest":
-		return b.latest(ctx, in, cmd.args)
-	case "search":
-		return b.search(ctx, in, cmd.args)
-	case "channel":
-		return b.channel(ctx, in, cmd.args)
-	case "timezone", "tz":
-		return b.timezoneCommand(ctx, in, chat, cmd.args)
-	case "mode":
-		return b.modeCommand(ctx, in, cmd.args)
-	case "quiet":
-		return b.quietCommand(ctx, in, chat, cmd.args)
-	case "mute":
-		return b.muteCommand(ctx, in, chat, cmd.args)
+	kb, err := b.topicsKeyboard(ctx, in)
+	return reply{text: r.text, keyboard: kb}, err
+}
+
+func (b *Bot) topicsCommand(ctx context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
+	kb, err := b.topicsKeyboard(ctx, in)
+	return reply{text: topicsText(), keyboard: kb}, err
+}
+
+func (b *Bot) listCommand(ctx context.Context, in incoming, chat subscriptions.Chat, _ string) (reply, error) {
+	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
+	return reply{text: listText(chat, subs, b.store.Catalog())}, err
+}
+
+func (b *Bot) helpCommand(_ context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
+	return reply{text: helpText(b.cmds.list, placeOf(in), placeOf(in) == inPrivate && b.admins[in.from])}, nil
+}
+
+func (b *Bot) stopCommand(ctx context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
+	if err := b.store.ForgetChat(ctx, in.chat.ID); err != nil {
+		return reply{}, err
 	}
-	if in.chat.Type == string(models.ChatTypePrivate) {
-		return reply{text: unknownCommandText(cmd.name)}, nil
-	}
-	return reply{}, nil // in groups, other bots' commands are none of our business
+	return reply{text: stoppedText()}, nil
 }
 
 func (b *Bot) topicsKeyboard(ctx context.Context, in incoming) (*models.InlineKeyboardMarkup, error) {
@@ -181,7 +186,7 @@ func (b *Bot) topicsKeyboard(ctx context.Context, in incoming) (*models.InlineKe
 	return topicsKeyboard(b.store.Catalog(), subs, in.threadID, 0), nil
 }
 
-func (b *Bot) follow(ctx context.Context, in incoming, args string) (reply, error) {
+func (b *Bot) follow(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	if args == "" {
 		return reply{text: followUsageText()}, nil
 	}
@@ -210,7 +215,7 @@ func (b *Bot) follow(ctx context.Context, in incoming, args string) (reply, erro
 	return reply{text: followedText(args, q.String(), created) + b.followPreview(ctx, in, q)}, nil
 }
 
-func (b *Bot) unfollow(ctx context.Context, in incoming, args string) (reply, error) {
+func (b *Bot) unfollow(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
 	if err != nil {
 		return reply{}, err
@@ -262,43 +267,21 @@ func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 	if m.IsTopicMessage {
 		in.threadID = m.MessageThreadID
 	}
-	prefix, arg := parseCallback(q.Data)
-	in, err := b.actingChat(ctx, in, "")
-	if err != nil {
-		b.log.Error("callback failed", "chat_id", in.chat.ID, "error", err)
-		answer = "Something went wrong; please try again."
-		return
-	}
-	if _, _, err := b.store.StartChat(ctx, in.chat); err != nil {
-		b.log.Error("callback failed", "chat_id", in.chat.ID, "error", err)
-		answer = "Something went wrong; please try again."
-		return
-	}
-	if !readOnlyCallback(prefix) {
-		ok, err := b.mayChange(ctx, in)
-		if err != nil {
-			b.log.Error("callback failed", "chat_id", in.chat.ID, "error", err)
-			answer = "Something went wrong; please try again."
-			return
-		}
-		if !ok {
-			answer = notAdminAnswer
-			return
-		}
-	}
-	switch prefix {
-	case toggleTopicPrefix:
-		answer, err = b.toggleTopic(ctx, in, m, arg)
-	case unfollowPrefix:
-		answer, err = b.unfollowButton(ctx, in, m, arg)
-	case topicsPagePrefix:
-		answer, err = b.topicsPage(ctx, in, m, arg)
-	case searchPagePrefix:
-		answer, err = b.searchPage(ctx, in, m, arg)
-	case alertMutePrefix, alertDigestPrefix, alertUnfollowPrefix, alertUnmutePrefix, alertBothPrefix:
-		answer, err = b.alertButton(ctx, in, m, prefix, arg)
-	default:
+	button, arg := lookupButton(b.buttons, q.Data)
+	if button == nil {
 		answer = "This button no longer works; send the command again."
+		return
+	}
+	in, why, err := b.gate(ctx, in, rule{access: button.access, where: everywhere})
+	if err == nil && why != refusedNot {
+		answer = buttonRefusal(why, in)
+		return
+	}
+	if err == nil {
+		_, _, err = b.store.StartChat(ctx, in.chat)
+	}
+	if err == nil {
+		answer, err = button.run(b, ctx, in, m, arg)
 	}
 	if err != nil {
 		b.log.Error("callback failed", "chat_id", in.chat.ID, "data", q.Data, "error", err)

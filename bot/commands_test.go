@@ -187,6 +187,7 @@ func TestGroupFollowDeliversToGroup(t *testing.T) {
 func TestMembershipChanges(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	h.start()
+	h.api.SetMemberStatus(newsGroup.ID, alice.ID, models.ChatMemberTypeAdministrator)
 	h.reply(newsGroup, alice, "/follow ferry")
 	h.waitHandled(h.api.MyChatMember(newsGroup, alice, models.ChatMemberTypeLeft))
 	chat, err := h.store.Chat(h.ctx, newsGroup.ID)

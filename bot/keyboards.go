@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/go-telegram/bot/models"
 
@@ -105,15 +104,4 @@ func unfollowKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subsc
 		}})
 	}
 	return kb
-}
-
-// parseCallback splits callback data into its prefix and argument.
-func parseCallback(data string) (prefix, arg string) {
-	for _, p := range []string{topicsPagePrefix, searchPagePrefix, toggleTopicPrefix, unfollowPrefix,
-		alertMutePrefix, alertDigestPrefix, alertUnfollowPrefix, alertUnmutePrefix, alertBothPrefix} {
-		if rest, ok := strings.CutPrefix(data, p); ok {
-			return p, rest
-		}
-	}
-	return "", data
 }

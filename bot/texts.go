@@ -4,31 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-telegram/bot/models"
-
 	"livealert/subscriptions"
 )
 
 // Every reply the bot writes is built here, from escaped dynamic strings.
-
-// commandMenu is the menu Telegram shows next to the message box.
-func commandMenu() []models.BotCommand {
-	return []models.BotCommand{
-		{Command: "topics", Description: "Follow or unfollow topics"},
-		{Command: "follow", Description: "Follow your own keywords"},
-		{Command: "unfollow", Description: "Stop following something"},
-		{Command: "list", Description: "What this chat follows"},
-		{Command: "latest", Description: "The newest entries that match"},
-		{Command: "search", Description: "Search what was published"},
-		{Command: "digest", Description: "Daily digest time, or off"},
-		{Command: "timezone", Description: "This chat's time zone"},
-		{Command: "mode", Description: "Alerts, digest or both"},
-		{Command: "quiet", Description: "Quiet hours"},
-		{Command: "mute", Description: "Mute alerts for a while"},
-		{Command: "help", Description: "How livealert works"},
-		{Command: "stop", Description: "Forget this chat"},
-	}
-}
 
 func welcomeText(c subscriptions.Chat) string {
 	return "👋 <b>livealert</b> watches live blogs and news feeds and tells you the moment " +
@@ -43,25 +22,25 @@ func topicsText() string {
 	return "<b>Topics</b> — tap to follow or unfollow (✅ = following):"
 }
 
-func helpText() string {
-	return "<b>livealert</b> sends an alert for every new entry of a live blog or feed that " +
-		"matches what this chat follows, and a daily digest of them.\n\n" +
-		"/topics — follow or unfollow catalog topics\n" +
-		"/follow <i>words</i> — follow your own keywords: <code>/follow drones</code>, " +
-		"<code>/follow \"peace talks\" OR ceasefire</code>, <code>/follow Belgorod -weather</code>\n" +
-		"/unfollow <i>words or topic</i> — stop following (no words: pick from a list)\n" +
-		"/list — what this chat follows\n" +
-		"/latest [<i>topic or words</i>] — the last 5 entries that match (no words: what this chat follows)\n" +
-		"/search <i>words</i> — search everything I have stored, newest first\n" +
-		"/channel <i>@name</i> — manage a channel's alerts from this private chat\n" +
-		"/digest <i>HH:MM</i> or <code>/digest off</code> — when the daily digest comes\n" +
-		"/timezone <i>zone or city</i> — this chat's time zone\n" +
-		"/mode <i>instant|digest|both</i> — alerts, the digest, or both\n" +
-		"/quiet <i>23:00-07:00</i> or <code>/quiet off</code> — hold alerts at night\n" +
-		"/mute <i>2h|1d|off</i> — pause alerts for a while\n" +
-		"/stop — forget this chat and everything it follows\n\n" +
-		"Matching ignores case and accents and knows plurals: <i>drone</i> also finds " +
-		"<i>drones</i>, <i>Turkiye</i> finds <i>Türkiye</i>."
+// helpText lists the commands of the table that run where, with the operators' commands for
+// an operator.
+func helpText(table []commandSpec, where place, operator bool) string {
+	var b strings.Builder
+	b.WriteString("<b>livealert</b> sends an alert for every new entry of a live blog or feed that " +
+		"matches what this chat follows, and a daily digest of them.\n")
+	for _, c := range table {
+		if c.help == "" || c.where&where == 0 || c.access == operators && !operator {
+			continue
+		}
+		b.WriteString("\n" + c.help)
+	}
+	if where == inGroup {
+		b.WriteString("\n\nIn a group, only its administrators change what it follows; anyone can " +
+			"use /list, /latest and /search.")
+	}
+	b.WriteString("\n\nMatching ignores case and accents and knows plurals: <i>drone</i> also finds " +
+		"<i>drones</i>, <i>Turkiye</i> finds <i>Türkiye</i>.")
+	return b.String()
 }
 
 func followUsageText() string {
@@ -161,6 +140,10 @@ func stoppedText() string {
 
 func unknownCommandText(name string) string {
 	return fmt.Sprintf("I don't know /%s. /help lists what I understand.", esc(name))
+}
+
+func operatorsOnlyText(name string) string {
+	return fmt.Sprintf("🔒 /%s is for the bot's operators.", esc(name))
 }
 
 func notCommandText() string {
