@@ -102,11 +102,11 @@ func channelOffText(removed bool) string {
 }
 
 func channelNotFoundText(name string) string {
-	return fmt.Sprintf("⚠️ I can't find the channel <b>%s</b>. Check the name, and that I am an administrator there.", esc(name))
+	return fmt.Sprintf("⚠️ I can't find the channel <b>%s</b>. Check the name, and that I am an administrator there.", quote(name))
 }
 
 func channelNotChannelText(name string) string {
-	return fmt.Sprintf("⚠️ <b>%s</b> is not a channel. In a group, send the commands in the group itself.", esc(name))
+	return fmt.Sprintf("⚠️ <b>%s</b> is not a channel. In a group, send the commands in the group itself.", quote(name))
 }
 
 func channelBotNotAdminText(title string) string {

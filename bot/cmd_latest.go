@@ -46,7 +46,7 @@ func (b *Bot) latest(ctx context.Context, in incoming, _ subscriptions.Chat, arg
 	}
 	head := "🕑 <b>Latest for this chat</b>"
 	if label != "" {
-		head = fmt.Sprintf("🕑 <b>Latest for</b> <code>%s</code>", esc(label))
+		head = fmt.Sprintf("🕑 <b>Latest for</b> <code>%s</code>", quote(label))
 	}
 	return reply{text: head + "\n" + entryLines(entries, b.opts.Now(), chat.TimeZone, b.sources)}, nil
 }
@@ -59,5 +59,5 @@ func latestNoneText(label string) string {
 	if label == "" {
 		return "Nothing I have stored matches what this chat follows yet."
 	}
-	return fmt.Sprintf("Nothing I have stored matches <code>%s</code> yet.", esc(label))
+	return fmt.Sprintf("Nothing I have stored matches <code>%s</code> yet.", quote(label))
 }

@@ -23,7 +23,7 @@ func (b *Bot) modeCommand(ctx context.Context, in incoming, _ subscriptions.Chat
 	}
 	mode, ok := subscriptions.ParseMode(last)
 	if !ok {
-		return reply{text: "⚠️ " + esc(last) + " is not a mode.\n" + modeUsageText()}, nil
+		return reply{text: "⚠️ " + quote(last) + " is not a mode.\n" + modeUsageText()}, nil
 	}
 	if what == "" {
 		n, err := b.store.SetModeAll(ctx, in.chat.ID, in.threadID, mode)

@@ -22,7 +22,7 @@ func (b *Bot) muteCommand(ctx context.Context, in incoming, chat subscriptions.C
 	if !strings.EqualFold(last, "off") {
 		d, err := subscriptions.ParseMuteDuration(last)
 		if err != nil {
-			return reply{text: "⚠️ <b>" + esc(last) + "</b> is not a duration from 1m to 30d, like 2h or 1d.\n" + muteUsageText(chat, b.opts.Now())}, nil
+			return reply{text: "⚠️ <b>" + quote(last) + "</b> is not a duration from 1m to 30d, like 2h or 1d.\n" + muteUsageText(chat, b.opts.Now())}, nil
 		}
 		until = b.opts.Now().Add(d).Truncate(time.Minute)
 	}

@@ -18,7 +18,7 @@ func (b *Bot) quietCommand(ctx context.Context, in incoming, chat subscriptions.
 	}
 	start, end, err := subscriptions.ParseQuietHours(args)
 	if err != nil {
-		return reply{text: "⚠️ " + esc(args) + " is not quiet hours.\n" + quietUsageText(chat)}, nil
+		return reply{text: "⚠️ " + quote(args) + " is not quiet hours.\n" + quietUsageText(chat)}, nil
 	}
 	chat, err = b.store.SetQuietHours(ctx, in.chat.ID, start, end)
 	return reply{text: quietSetText(chat)}, err

@@ -43,7 +43,7 @@ func (b *Bot) searchResults(ctx context.Context, in incoming, args string, page 
 	if err != nil {
 		return reply{}, err
 	}
-	head := searchHead + "<code>" + esc(label) + "</code>"
+	head := searchHead + "<code>" + quote(label) + "</code>"
 	if len(entries) == 0 {
 		return reply{text: head + "\nNothing I have stored matches it."}, nil
 	}

@@ -244,7 +244,7 @@ func (b *Bot) digestCommand(ctx context.Context, in incoming, chat subscriptions
 		return reply{text: digestSetText(chat)}, err
 	}
 	if _, _, err := subscriptions.ParseClock(args); err != nil {
-		return reply{text: "⚠️ " + esc(args) + " is not a time of day. " + digestUsageText(chat)}, nil
+		return reply{text: "⚠️ " + quote(args) + " is not a time of day. " + digestUsageText(chat)}, nil
 	}
 	chat, err := b.store.SetDigestTime(ctx, in.chat.ID, args, in.threadID)
 	return reply{text: digestSetText(chat)}, err
@@ -365,5 +365,19 @@ func (b *Bot) handleMembership(ctx context.Context, u *models.ChatMemberUpdated)
 		if _, _, err := b.store.StartChat(ctx, chatInfo(u.Chat)); err != nil {
 			b.log.Error("start chat failed", "chat_id", u.Chat.ID, "error", err)
 		}
+		if joined(u) && u.Chat.Type != models.ChatTypeChannel {
+			in := incoming{chat: chatInfo(u.Chat)}
+			b.send(ctx, in, reply{text: groupWelcomeText(in.chat.Title)})
+		}
 	}
+}
+
+// joined reports whether the update adds the bot to the chat, rather than changing its rights
+// there: the greeting is sent once per time the bot is added.
+func joined(u *models.ChatMemberUpdated) bool {
+	switch u.OldChatMember.Type {
+	case models.ChatMemberTypeLeft, models.ChatMemberTypeBanned:
+		return true
+	}
+	return false
 }

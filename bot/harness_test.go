@@ -183,7 +183,7 @@ func (h *harness) start() {
 		store.Close()
 		h.t.Fatalf("new bot: %v", err)
 	}
-	connected := h.api.Calls("setMyCommands") + 1
+	connected := h.api.Calls("setMyCommands") + len(menus(b.cmds.list, opts.Admins)) // connect's last calls
 	ctx, cancel := context.WithCancel(h.ctx)
 	h.store, h.bot, h.cancel, h.done = store, b, cancel, make(chan error, 1)
 	go func() { h.done <- b.run(ctx) }()

@@ -34,6 +34,7 @@ func (b *Bot) send(ctx context.Context, in incoming, r reply) {
 		chatID, threadID = in.replyTo, 0
 		r.text = channelNote(in.chat.Title) + r.text
 	}
+	r.text = fitReply(r.text)
 	err := b.sender.sendReply(ctx, sendParams(chatID, threadID, r.text, r.keyboard))
 	if err == nil || ctx.Err() != nil {
 		return
@@ -68,4 +69,18 @@ func (b *Bot) editMessage(ctx context.Context, m *models.Message, r reply) {
 	if _, err := b.tg.EditMessageText(ctx, p); err != nil {
 		b.log.Warn("edit message failed", "chat_id", m.Chat.ID, "error", b.redact(err))
 	}
+}
+
+// fitReply returns text as Telegram takes it: a reply longer than a message may be (which the
+// quoting of input in every text should prevent) loses its formatting and is cut with an
+// ellipsis, rather than being refused.
+func fitReply(text string) string {
+	if textLength(text) <= maxMessageLength {
+		return text // the markup only adds to the length Telegram counts
+	}
+	plain := plainText(text)
+	if textLength(plain) <= maxMessageLength {
+		return text
+	}
+	return esc(cutText(plain, maxMessageLength))
 }

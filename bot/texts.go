@@ -9,6 +9,13 @@ import (
 
 // Every reply the bot writes is built here, from escaped dynamic strings.
 
+// maxQuoteRunes bounds what a reply quotes of a user's input: a quote never makes a reply
+// longer than Telegram takes.
+const maxQuoteRunes = 200
+
+// quote escapes a user's input for a reply, cut to maxQuoteRunes with an ellipsis.
+func quote(s string) string { return esc(truncate(s, maxQuoteRunes)) }
+
 func welcomeText(c subscriptions.Chat) string {
 	return "👋 <b>livealert</b> watches live blogs and news feeds and tells you the moment " +
 		"something you follow is published.\n\n" +
@@ -16,6 +23,16 @@ func welcomeText(c subscriptions.Chat) string {
 		"e.g. <code>/follow drones</code> or <code>/follow \"peace talks\"</code>.\n" +
 		"• " + digestSentence(c) + "\n\n" +
 		"/help lists everything I understand."
+}
+
+// groupWelcomeText greets a group the bot was just added to.
+func groupWelcomeText(title string) string {
+	return "👋 Hello, <b>" + quote(title) + "</b>! I am <b>livealert</b>: I post an alert here for " +
+		"every new entry of the live blogs and feeds I watch that matches what this group follows, " +
+		"and a daily digest.\n\n" +
+		"An administrator sets me up: /topics to pick topics, <code>/follow drones</code> for your " +
+		"own words, <code>/digest 08:00</code> for the digest's time. Everyone can use /list, " +
+		"/latest and /search."
 }
 
 func topicsText() string {
@@ -51,16 +68,16 @@ func followUsageText() string {
 
 func followedText(query, understood string, created bool) string {
 	if !created {
-		return fmt.Sprintf("You already follow <b>%s</b>.", esc(query))
+		return fmt.Sprintf("You already follow <b>%s</b>.", quote(query))
 	}
 	return fmt.Sprintf("✅ Following <b>%s</b>\nI read it as: <code>%s</code>\n"+
 		"Every new entry that matches gets an alert here, and goes into the daily digest.",
-		esc(query), esc(understood))
+		quote(query), quote(understood))
 }
 
 func queryErrorText(err error) string {
 	var b strings.Builder
-	b.WriteString("⚠️ I couldn't read that: " + esc(err.Error()))
+	b.WriteString("⚠️ I couldn't read that: " + quote(err.Error()))
 	if qe, ok := err.(*subscriptions.QueryError); ok && qe.Example != "" {
 		b.WriteString("\nTry: <code>/follow " + esc(qe.Example) + "</code>")
 	}
@@ -74,9 +91,9 @@ func tooManyText() string {
 
 func unfollowedText(label string, removed bool) string {
 	if !removed {
-		return fmt.Sprintf("This chat doesn't follow <b>%s</b>. /list shows what it follows.", esc(label))
+		return fmt.Sprintf("This chat doesn't follow <b>%s</b>. /list shows what it follows.", quote(label))
 	}
-	return fmt.Sprintf("Stopped following <b>%s</b>.", esc(label))
+	return fmt.Sprintf("Stopped following <b>%s</b>.", quote(label))
 }
 
 func unfollowPickText(n int) string {
@@ -139,7 +156,7 @@ func stoppedText() string {
 }
 
 func unknownCommandText(name string) string {
-	return fmt.Sprintf("I don't know /%s. /help lists what I understand.", esc(name))
+	return fmt.Sprintf("I don't know /%s. /help lists what I understand.", quote(name))
 }
 
 func operatorsOnlyText(name string) string {

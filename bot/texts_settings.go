@@ -23,7 +23,7 @@ func timezoneUsageText(c subscriptions.Chat, now time.Time) string {
 }
 
 func timezoneUnknownText(arg string) string {
-	return "⚠️ I don't know the time zone <b>" + esc(arg) + "</b>. Try an IANA name like " +
+	return "⚠️ I don't know the time zone <b>" + quote(arg) + "</b>. Try an IANA name like " +
 		"<code>Europe/Istanbul</code>, an offset like <code>UTC+3</code> or <code>UTC-3:30</code>, " +
 		"or a city like <code>London</code>, <code>Berlin</code>, <code>Tokyo</code>."
 }
@@ -78,7 +78,7 @@ func chatMutedText(c subscriptions.Chat, now time.Time) string {
 
 func subscriptionMutedText(label string, t time.Time, loc *time.Location) string {
 	if t.IsZero() {
-		return fmt.Sprintf("🔔 <b>%s</b> is no longer muted.", esc(label))
+		return fmt.Sprintf("🔔 <b>%s</b> is no longer muted.", quote(label))
 	}
 	return fmt.Sprintf("🔕 <b>%s</b> muted until %s: no alerts, and left out of the digest.", esc(label), esc(until(t, loc)))
 }
@@ -116,5 +116,5 @@ func modeAllSetText(n int, mode string) string {
 }
 
 func modeSetText(label, mode string) string {
-	return fmt.Sprintf("✅ <b>%s</b>: %s.", esc(label), modeNames[mode])
+	return fmt.Sprintf("✅ <b>%s</b>: %s.", quote(label), modeNames[mode])
 }
