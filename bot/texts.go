@@ -7,6 +7,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // Every reply the bot writes is built here, from escaped dynamic strings.
@@ -82,7 +83,7 @@ func followedText(query, understood string, created bool) string {
 func queryErrorText(err error) string {
 	var b strings.Builder
 	b.WriteString("⚠️ I couldn't read that: " + esc(err.Error()))
-	if qe, ok := err.(*subscriptions.QueryError); ok && qe.Example != "" {
+	if qe, ok := err.(*match.QueryError); ok && qe.Example != "" {
 		b.WriteString("\nTry: <code>/follow " + esc(qe.Example) + "</code>")
 	}
 	return b.String()
@@ -107,7 +108,7 @@ func unfollowPickText(n int) string {
 	return "Tap what to stop following:"
 }
 
-func listText(c subscriptions.Chat, subs []subscriptions.Subscription, catalog *subscriptions.Catalog) string {
+func listText(c subscriptions.Chat, subs []subscriptions.Subscription, catalog *match.Catalog) string {
 	var b strings.Builder
 	if len(subs) == 0 {
 		b.WriteString("This chat follows nothing yet. /topics or /follow to start.")

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"livealert/subscriptions/match"
 )
 
 // Matchable is what can be matched against a document: a *Query or a *CompiledTopic.
 type Matchable interface {
-	Match(d *Document) bool
+	Match(d *match.Document) bool
 }
 
 // MaxHistoryScan is how many of the newest stored entries RecentMatches reads at most: the
@@ -53,7 +55,7 @@ func (s *Store) RecentMatches(ctx context.Context, q Matchable, since time.Time)
 	}
 	out := entries[:0]
 	for _, e := range entries {
-		if q.Match(NewDocument(e.Title, e.Body)) {
+		if q.Match(match.NewDocument(e.Title, e.Body)) {
 			out = append(out, e)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"livealert/sources"
+	"livealert/subscriptions/match"
 )
 
 func TestRecentMatches(t *testing.T) {
@@ -35,7 +36,7 @@ func TestRecentMatches(t *testing.T) {
 		}
 		return out
 	}
-	q, err := ParseQuery("drones")
+	q, err := match.ParseQuery("drones")
 	if err != nil {
 		t.Fatal(err)
 	}

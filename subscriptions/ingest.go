@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"livealert/sources"
+	"livealert/subscriptions/match"
 )
 
 // IngestResult says what one Ingest did.
@@ -76,7 +77,7 @@ func (s *Store) IngestWith(ctx context.Context, source string, entries []sources
 					return err
 				}
 				if opts.AlertOnEdit && !res.Primed {
-					queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(NewDocument(e.Title, e.Body)))
+					queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(match.NewDocument(e.Title, e.Body)))
 					if err != nil {
 						return err
 					}
@@ -100,7 +101,7 @@ func (s *Store) IngestWith(ctx context.Context, source string, entries []sources
 			if res.Primed {
 				continue
 			}
-			queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(NewDocument(e.Title, e.Body)))
+			queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(match.NewDocument(e.Title, e.Body)))
 			if err != nil {
 				return err
 			}
@@ -122,7 +123,7 @@ func (s *Store) IngestWith(ctx context.Context, source string, entries []sources
 // subscriptions record nothing, digest-mode ones only the match, muted chats get no alert and
 // chats in quiet hours get theirs due when the hours end. hits are ordered by chat and thread
 // (Matcher.Match's order). It returns how many alerts it queued.
-func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []Hit) (int, error) {
+func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []match.Hit) (int, error) {
 	if len(hits) == 0 {
 		return 0, nil
 	}

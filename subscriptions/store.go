@@ -16,6 +16,8 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
 	"github.com/pressly/goose/v3"
+
+	"livealert/subscriptions/match"
 )
 
 //go:embed migrations/*.sql
@@ -29,7 +31,7 @@ type Options struct {
 	// Path is the SQLite database file; it is created when missing.
 	Path string
 	// Topics is the catalog chats may follow.
-	Topics []Topic
+	Topics []match.Topic
 	// DigestTime ("HH:MM") and TimeZone are what a new chat starts with.
 	DigestTime string
 	TimeZone   *time.Location
@@ -46,12 +48,12 @@ type Store struct {
 	writer  *sql.DB
 	reader  *sql.DB
 	opts    Options
-	catalog *Catalog
+	catalog *match.Catalog
 	log     *slog.Logger
 
-	rebuild sync.Mutex              // serialises matcher rebuilds
-	matcher atomic.Pointer[Matcher] // the matcher of the current subscriptions
-	zones   sync.Map                // zone name → *time.Location, see location
+	rebuild sync.Mutex                    // serialises matcher rebuilds
+	matcher atomic.Pointer[match.Matcher] // the matcher of the current subscriptions
+	zones   sync.Map                      // zone name → *time.Location, see location
 
 	prepMu   sync.Mutex
 	prepared map[string]*sql.Stmt // hot read queries, prepared once on the read pool
@@ -78,7 +80,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	catalog, err := NewCatalog(opts.Topics)
+	catalog, err := match.NewCatalog(opts.Topics)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +162,7 @@ func (s *Store) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // Catalog returns the topics chats may follow.
-func (s *Store) Catalog() *Catalog { return s.catalog }
+func (s *Store) Catalog() *match.Catalog { return s.catalog }
 
 // now returns the store's clock reading, truncated to whole seconds as stored.
 func (s *Store) now() time.Time { return s.opts.Now().UTC() }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"livealert/sources"
+	"livealert/subscriptions/match"
 )
 
 // testClock is a settable clock.
@@ -28,7 +29,7 @@ func (c *testClock) Set(t time.Time) {
 	c.t = t
 }
 
-var testTopics = []Topic{
+var testTopics = []match.Topic{
 	{Name: "Drones", Keywords: []string{"drone", "UAV", `"unmanned aerial vehicle"`}},
 	{Name: "Belgorod", Keywords: []string{"Belgorod"}},
 	{Name: "Air defence", Keywords: []string{`"air defence"`, `"shot down"`}},

@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"slices"
@@ -6,8 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// MaxQueryLen is the longest query ParseQuery accepts, in characters (runes).
-const MaxQueryLen = 200
+// maxQueryLen is the longest query ParseQuery accepts, in characters (runes).
+const maxQueryLen = 200
 
 // minPrefixLen is the fewest characters a prefix (the word before a star) may have.
 const minPrefixLen = 2
@@ -31,8 +31,8 @@ const minPrefixLen = 2
 // word to look for, not only exclusions. Errors are *QueryError, with a corrected example.
 func ParseQuery(s string) (*Query, error) {
 	rs := []rune(s)
-	if len(rs) > MaxQueryLen {
-		e := newQueryError(errTooLong, MaxQueryLen, len(rs))
+	if len(rs) > maxQueryLen {
+		e := newQueryError(errTooLong, maxQueryLen, len(rs))
 		suggestExample(rs, e)
 		return nil, e
 	}
@@ -56,7 +56,7 @@ func parseQuery(s string) (*Query, *QueryError) {
 	return q, nil
 }
 
-// parseQueryTree is parseQuery without rendering String and collecting Terms, for the matcher,
+// parseQueryTree is parseQuery without rendering String and collecting the terms, for the matcher,
 // which needs only the tree.
 func parseQueryTree(s string) (*queryNode, *QueryError) {
 	rs := []rune(s)
@@ -239,7 +239,7 @@ func (p *queryParser) parsePrimary(title bool) (*queryNode, *QueryError) {
 	}
 	// Unreachable: parseAnd stops before ) and EOF, parseUnary checks what follows NOT and
 	// title:, and OR and AND are handled by their parse functions.
-	panic("subscriptions: query parser at unexpected token")
+	panic("match: query parser at unexpected token")
 }
 
 // leafFromToken returns the leaf of a word or phrase token: its terms, with a trailing star

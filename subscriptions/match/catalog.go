@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"fmt"
@@ -19,12 +19,12 @@ func NewCatalog(topics []Topic) (*Catalog, error) {
 	for i, t := range topics {
 		key := TopicKey(t.Name)
 		if key == "" {
-			return nil, fmt.Errorf("subscriptions: topic %d: empty name", i)
+			return nil, fmt.Errorf("match: topic %d: empty name", i)
 		}
 		if _, dup := c.byKey[key]; dup {
-			return nil, fmt.Errorf("subscriptions: topic %q: duplicate name", t.Name)
+			return nil, fmt.Errorf("match: topic %q: duplicate name", t.Name)
 		}
-		ct, err := CompileTopic(t)
+		ct, err := compileTopic(t)
 		if err != nil {
 			return nil, err
 		}

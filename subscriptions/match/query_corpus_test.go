@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"os"
@@ -23,7 +23,7 @@ var corpusHeader = regexp.MustCompile(`^(\d{4}) GMT — (.+)$`)
 // test when the corpus is absent.
 func loadCorpusBlog(t testing.TB, name string) []corpusEntry {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus")
+	dir := filepath.Join("..", "..", "..", "shared", "corpus")
 	if _, err := os.Stat(dir); os.IsNotExist(err) {
 		t.Skipf("corpus %s absent", dir)
 	}

@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"runtime"
@@ -65,7 +65,7 @@ func compileRun(srcs []querySource, prev *matchIndex, errs []error) *matchIndexB
 
 // parseQueryForIndex parses a query as ParseQuery does, returning only the tree.
 func parseQueryForIndex(text string) (*queryNode, error) {
-	if utf8.RuneCountInString(text) > MaxQueryLen {
+	if utf8.RuneCountInString(text) > maxQueryLen {
 		_, err := ParseQuery(text)
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ func TestCompileTopic(t *testing.T) {
 		Keywords: []string{"drones", `"air defence"`, "Shahed*"},
 		Exclude:  []string{"Gaza", `"video game"`},
 	}
-	ct, err := CompileTopic(topic)
+	ct, err := compileTopic(topic)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestCompileTopic(t *testing.T) {
 			}
 		})
 	}
-	if got, want := ct.Terms(), []string{"air", "defence", "drone", "shahed*"}; !slices.Equal(got, want) {
+	if got, want := ct.sortedTerms(), []string{"air", "defence", "drone", "shahed*"}; !slices.Equal(got, want) {
 		t.Errorf("Terms = %q, want %q", got, want)
 	}
 }
@@ -52,15 +52,15 @@ func TestCompileTopicErrors(t *testing.T) {
 		topic Topic
 		want  string // in the error
 	}{
-		{"no keywords", Topic{Name: "x"}, `subscriptions: topic "x": no keywords`},
-		{"bad keyword", Topic{Name: "x", Keywords: []string{"drones", `"peace talks`}}, `subscriptions: topic "x": keyword 2 "\"peace talks"`},
-		{"bad exclusion", Topic{Name: "x", Keywords: []string{"drones"}, Exclude: []string{"-gaza"}}, `subscriptions: topic "x": exclusion 1 "-gaza"`},
+		{"no keywords", Topic{Name: "x"}, `match: topic "x": no keywords`},
+		{"bad keyword", Topic{Name: "x", Keywords: []string{"drones", `"peace talks`}}, `match: topic "x": keyword 2 "\"peace talks"`},
+		{"bad exclusion", Topic{Name: "x", Keywords: []string{"drones"}, Exclude: []string{"-gaza"}}, `match: topic "x": exclusion 1 "-gaza"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := CompileTopic(tt.topic)
+			_, err := compileTopic(tt.topic)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("CompileTopic error = %v, want one containing %q", err, tt.want)
+				t.Fatalf("compileTopic error = %v, want one containing %q", err, tt.want)
 			}
 			var qe *QueryError
 			if tt.name != "no keywords" && !errors.As(err, &qe) {

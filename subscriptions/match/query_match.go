@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 // match reports whether d matches the node; when it does and hits is not nil, the terms that
 // made it match are appended to *hits.
@@ -38,7 +38,7 @@ func (n *queryNode) match(d *Document, hits *[]string) bool {
 	case opNot:
 		return !n.kids[0].match(d, nil)
 	}
-	panic("subscriptions: unknown query op")
+	panic("match: unknown query op")
 }
 
 // appendHits appends the document terms a matching leaf stands for.

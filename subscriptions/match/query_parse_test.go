@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"errors"
@@ -62,8 +62,8 @@ func TestParseQuery(t *testing.T) {
 			if got := q.String(); got != tt.want {
 				t.Errorf("ParseQuery(%q).String() = %q, want %q", tt.query, got, tt.want)
 			}
-			if got := q.Terms(); !slices.Equal(got, tt.terms) {
-				t.Errorf("ParseQuery(%q).Terms() = %q, want %q", tt.query, got, tt.terms)
+			if got := q.sortedTerms(); !slices.Equal(got, tt.terms) {
+				t.Errorf("ParseQuery(%q).sortedTerms() = %q, want %q", tt.query, got, tt.terms)
 			}
 			again, err := ParseQuery(q.String())
 			if err != nil || again.String() != q.String() {
@@ -83,9 +83,9 @@ func TestParseQueryErrors(t *testing.T) {
 		{"empty", "", errEmpty, 0, ""},
 		{"blank", "   ", errEmpty, 0, ""},
 		{"no words", "🔥 !!!", errEmpty, 0, ""},
-		{"too long", strings.Repeat("drones ", 30), errTooLong, MaxQueryLen, strings.TrimSpace(strings.Repeat("drones ", 28))},
-		{"too long cut before an open phrase", strings.Repeat("uav ", 48) + `"peace talks now"`, errTooLong, MaxQueryLen, strings.TrimSpace(strings.Repeat("uav ", 48))},
-		{"too long with nothing valid to keep", strings.Repeat("x", 201), errTooLong, MaxQueryLen, ""},
+		{"too long", strings.Repeat("drones ", 30), errTooLong, maxQueryLen, strings.TrimSpace(strings.Repeat("drones ", 28))},
+		{"too long cut before an open phrase", strings.Repeat("uav ", 48) + `"peace talks now"`, errTooLong, maxQueryLen, strings.TrimSpace(strings.Repeat("uav ", 48))},
+		{"too long with nothing valid to keep", strings.Repeat("x", 201), errTooLong, maxQueryLen, ""},
 		{"unclosed quote", `drones "peace talks`, errQuote, 7, `drones "peace talks"`},
 		{"three quotes", `"a" "b`, errQuote, 4, `"a" "b"`},
 		{"unclosed paren", "(drones OR uav", errOpenParen, 0, "(drones OR uav)"},
@@ -152,7 +152,7 @@ func TestQueryErrorExamplesParse(t *testing.T) {
 // A correction of a query at the length limit may not grow past it: ParseQuery accepts
 // every Example.
 func TestQueryErrorExampleWithinLimit(t *testing.T) {
-	word := strings.Repeat("a", MaxQueryLen-1)
+	word := strings.Repeat("a", maxQueryLen-1)
 	tests := []struct{ name, query string }{
 		{"unclosed quote", `"` + word},
 		{"unclosed paren", "(" + word},

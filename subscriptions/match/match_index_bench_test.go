@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // skipping when the corpus is absent.
 func loadSeedEntries(tb testing.TB) []sources.Entry {
 	tb.Helper()
-	path := filepath.Join("..", "..", "shared", "corpus", "trtworld-liveblog-2024-01-05.txt")
+	path := filepath.Join("..", "..", "..", "shared", "corpus", "trtworld-liveblog-2024-01-05.txt")
 	text, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		tb.Skipf("corpus %s absent", path)
@@ -39,7 +40,7 @@ func benchVocabulary(r *rand.Rand, docs []*Document, n int) []string {
 	seen := map[string]bool{}
 	var vocab []string
 	for _, d := range docs {
-		for _, t := range d.Terms() {
+		for _, t := range d.sortedTerms() {
 			if !seen[t] && len(vocab) < n {
 				seen[t] = true
 				vocab = append(vocab, t)
@@ -130,17 +131,17 @@ func BenchmarkMatcher(b *testing.B) {
 			var before runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			rows := make([]subscriptionRow, n)
+			rows := make([]Row, n)
 			for i, q := range benchQueries(r, vocab, n) {
-				rows[i] = subscriptionRow{subscriber: subscriber{subscriptionID: int64(i + 1), chatID: int64(i/5 + 1)}, query: q}
+				rows[i] = Row{SubscriptionID: int64(i + 1), ChatID: int64(i/5 + 1), Query: q}
 			}
 			start, cpu0 := time.Now(), cpuTime()
-			m := buildMatcher(catalog, rows, nil, discardLogger)
+			m := NewMatcher(catalog, rows, nil, discardLogger)
 			build, buildCPU := time.Since(start), cpuTime()-cpu0
 			// A subscription change: one more subscription, the matcher rebuilt from the old one.
-			rows = append(rows, subscriptionRow{subscriber: subscriber{subscriptionID: int64(n + 1), chatID: 1}, query: `"one more" query`})
+			rows = append(rows, Row{SubscriptionID: int64(n + 1), ChatID: 1, Query: `"one more" query`})
 			start = time.Now()
-			rebuilt := buildMatcher(catalog, rows, m, discardLogger)
+			rebuilt := NewMatcher(catalog, rows, m, discardLogger)
 			rebuild := time.Since(start)
 			if rebuilt.parsed != 1 {
 				b.Fatalf("the rebuild parsed %d queries, want 1", rebuilt.parsed)
@@ -191,4 +192,13 @@ func median(ds []time.Duration) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

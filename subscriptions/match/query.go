@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import "slices"
 
@@ -7,7 +7,7 @@ import "slices"
 type Query struct {
 	root  *queryNode
 	text  string   // String(), rendered once
-	terms []string // Terms(), collected once
+	terms []string // sortedTerms(), collected once
 }
 
 // String renders the query as understood, in canonical form, for showing back to its author:
@@ -19,15 +19,15 @@ type Query struct {
 //	title:belgorod AND "shahed 136" AND dron*
 //
 // Parsing it gives a query with the same String and the same matches, provided it is within
-// MaxQueryLen: spelling operators out can make it longer than what was typed, so store the
+// maxQueryLen: spelling operators out can make it longer than what was typed, so store the
 // query as typed, not this.
 func (q *Query) String() string { return q.text }
 
-// Terms returns the distinct normalised terms the query looks for, outside exclusions, sorted.
+// sortedTerms returns the distinct normalised terms the query looks for, outside exclusions, sorted.
 // A term ending in * is a prefix (normalised terms never contain *). The query can only match
 // a document containing at least one of them (every OR alternative has a word to look for),
 // so an inverted index from these terms finds every query a document may match.
-func (q *Query) Terms() []string { return slices.Clone(q.terms) }
+func (q *Query) sortedTerms() []string { return slices.Clone(q.terms) }
 
 // Match reports whether the document matches the query.
 func (q *Query) Match(d *Document) bool { return q.root.match(d, nil) }

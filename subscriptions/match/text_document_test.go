@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"slices"
@@ -17,11 +17,11 @@ func TestNewDocument(t *testing.T) {
 	if got, want := d.body.positions(d.body.find("belgorod")), []int32{0, 5}; !slices.Equal(got, want) {
 		t.Errorf("body positions of belgorod = %v, want %v", got, want)
 	}
-	if got, want := d.Terms(), []string{"belgorod", "drone", "over"}; !slices.Equal(got, want) {
+	if got, want := d.sortedTerms(), []string{"belgorod", "drone", "over"}; !slices.Equal(got, want) {
 		t.Errorf("Terms = %q, want %q", got, want)
 	}
 	empty := NewDocument("", nil)
-	if len(empty.Terms()) != 0 || empty.title.phrase([]string{"a"}, false) || empty.body.phrase([]string{"a", "b"}, true) {
+	if len(empty.sortedTerms()) != 0 || empty.title.phrase([]string{"a"}, false) || empty.body.phrase([]string{"a", "b"}, true) {
 		t.Errorf("empty document has terms")
 	}
 }

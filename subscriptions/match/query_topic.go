@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"fmt"
@@ -24,24 +24,24 @@ type CompiledTopic struct {
 	exclude  []*Query
 }
 
-// CompileTopic parses the topic's keywords and exclusions. An error names the topic and the
+// compileTopic parses the topic's keywords and exclusions. An error names the topic and the
 // bad keyword or exclusion, and wraps its *QueryError. A topic needs at least one keyword.
-func CompileTopic(t Topic) (*CompiledTopic, error) {
+func compileTopic(t Topic) (*CompiledTopic, error) {
 	if len(t.Keywords) == 0 {
-		return nil, fmt.Errorf("subscriptions: topic %q: no keywords", t.Name)
+		return nil, fmt.Errorf("match: topic %q: no keywords", t.Name)
 	}
 	ct := &CompiledTopic{Topic: t}
 	for i, k := range t.Keywords {
 		q, err := ParseQuery(k)
 		if err != nil {
-			return nil, fmt.Errorf("subscriptions: topic %q: keyword %d %q: %w", t.Name, i+1, k, err)
+			return nil, fmt.Errorf("match: topic %q: keyword %d %q: %w", t.Name, i+1, k, err)
 		}
 		ct.keywords = append(ct.keywords, q)
 	}
 	for i, k := range t.Exclude {
 		q, err := ParseQuery(k)
 		if err != nil {
-			return nil, fmt.Errorf("subscriptions: topic %q: exclusion %d %q: %w", t.Name, i+1, k, err)
+			return nil, fmt.Errorf("match: topic %q: exclusion %d %q: %w", t.Name, i+1, k, err)
 		}
 		ct.exclude = append(ct.exclude, q)
 	}
@@ -75,8 +75,8 @@ func (ct *CompiledTopic) MatchedTerms(d *Document) []string {
 	return uniqueSorted(hits)
 }
 
-// Terms returns the distinct terms of the topic's keywords (see Query.Terms), sorted.
-func (ct *CompiledTopic) Terms() []string {
+// sortedTerms returns the distinct terms of the topic's keywords (see Query.sortedTerms), sorted.
+func (ct *CompiledTopic) sortedTerms() []string {
 	var terms []string
 	for _, q := range ct.keywords {
 		terms = append(terms, q.terms...)

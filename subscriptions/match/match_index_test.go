@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"cmp"
@@ -12,26 +12,26 @@ import (
 
 // referenceHits matches every subscription on its own with Query.Match and
 // CompiledTopic.Match, the way the matcher must agree with.
-func referenceHits(t testing.TB, catalog *Catalog, rows []subscriptionRow, d *Document) []Hit {
+func referenceHits(t testing.TB, catalog *Catalog, rows []Row, d *Document) []Hit {
 	t.Helper()
 	var hits []Hit
 	for _, r := range rows {
 		label, ok := "", false
-		if r.topic != "" {
-			i, known := catalog.byKey[r.topic]
+		if r.Topic != "" {
+			i, known := catalog.byKey[r.Topic]
 			if !known {
 				continue
 			}
 			label, ok = catalog.topics[i].Name, catalog.compiled[i].Match(d)
 		} else {
-			q, err := ParseQuery(r.query)
+			q, err := ParseQuery(r.Query)
 			if err != nil {
 				continue
 			}
-			label, ok = r.query, q.Match(d)
+			label, ok = r.Query, q.Match(d)
 		}
 		if ok {
-			hits = append(hits, Hit{SubscriptionID: r.subscriptionID, ChatID: r.chatID, ThreadID: int(r.threadID), Label: label})
+			hits = append(hits, Hit{SubscriptionID: r.SubscriptionID, ChatID: r.ChatID, ThreadID: r.ThreadID, Label: label})
 		}
 	}
 	sortHits(hits)
@@ -41,13 +41,13 @@ func referenceHits(t testing.TB, catalog *Catalog, rows []subscriptionRow, d *Do
 var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // testRows makes one subscription per query, in chats 1, 2, ... and topics after them.
-func testRows(queries []string, topics ...string) []subscriptionRow {
-	var rows []subscriptionRow
+func testRows(queries []string, topics ...string) []Row {
+	var rows []Row
 	for i, q := range queries {
-		rows = append(rows, subscriptionRow{subscriber: subscriber{subscriptionID: int64(i + 1), chatID: int64(i%3 + 1), threadID: int32(i % 2)}, query: q})
+		rows = append(rows, Row{SubscriptionID: int64(i + 1), ChatID: int64(i%3 + 1), ThreadID: i % 2, Query: q})
 	}
 	for i, tp := range topics {
-		rows = append(rows, subscriptionRow{subscriber: subscriber{subscriptionID: int64(len(queries) + i + 1), chatID: 9}, topic: tp})
+		rows = append(rows, Row{SubscriptionID: int64(len(queries) + i + 1), ChatID: 9, Topic: tp})
 	}
 	return rows
 }
@@ -68,10 +68,10 @@ func TestMatcherAgreesWithScan(t *testing.T) {
 		"ukraine russia attack", `"shahed 136" OR uav* OR geran`,
 	}
 	rows := testRows(queries, "drones", "belgorod", "not-gaza", "gone")
-	m := buildMatcher(catalog, rows, nil, discardLogger)
+	m := NewMatcher(catalog, rows, nil, discardLogger)
 	// Rebuilt from a matcher of other subscriptions, reusing what they share.
-	prev := buildMatcher(catalog, testRows([]string{"drones", "ukraine russia attack", "unused -query", "Белгород"}, "belgorod"), nil, discardLogger)
-	rebuilt := buildMatcher(catalog, rows, prev, discardLogger)
+	prev := NewMatcher(catalog, testRows([]string{"drones", "ukraine russia attack", "unused -query", "Белгород"}, "belgorod"), nil, discardLogger)
+	rebuilt := NewMatcher(catalog, rows, prev, discardLogger)
 	// 17 distinct texts (x* -y* does not parse), 3 of them in prev.
 	if rebuilt.parsed != 17-3 {
 		t.Errorf("the rebuild parsed %d queries, want %d: the 3 it shares with the previous matcher are copied", rebuilt.parsed, 17-3)
@@ -135,8 +135,8 @@ func TestMatcherJoinsRuns(t *testing.T) {
 		}
 		docs = append(docs, NewDocument(title, body))
 	}
-	m := buildMatcher(catalog, rows, nil, discardLogger)
-	rebuilt := buildMatcher(catalog, rows, buildMatcher(catalog, half, nil, discardLogger), discardLogger)
+	m := NewMatcher(catalog, rows, nil, discardLogger)
+	rebuilt := NewMatcher(catalog, rows, NewMatcher(catalog, half, nil, discardLogger), discardLogger)
 	if rebuilt.parsed >= m.parsed {
 		t.Errorf("the rebuild parsed %d queries, the first build %d: want fewer", rebuilt.parsed, m.parsed)
 	}
@@ -174,8 +174,8 @@ func FuzzMatcher(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, q1, q2, q3, text string) {
 		rows := testRows([]string{q1, q2, q3, q1 + " " + q2, "(" + q2 + ") OR " + q3}, "t")
-		prev := buildMatcher(catalog, testRows([]string{q3, q2 + " " + q1, q1}), nil, discardLogger)
-		m := buildMatcher(catalog, rows, prev, discardLogger)
+		prev := NewMatcher(catalog, testRows([]string{q3, q2 + " " + q1, q1}), nil, discardLogger)
+		m := NewMatcher(catalog, rows, prev, discardLogger)
 		lines := strings.Split(text, "\n")
 		d := NewDocument(lines[0], lines[1:])
 		want := referenceHits(t, catalog, rows, d)

@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ type queryErrorKind uint8
 
 const (
 	errEmpty          queryErrorKind = iota // no words at all
-	errTooLong                              // longer than MaxQueryLen
+	errTooLong                              // longer than maxQueryLen
 	errQuote                                // a quote never closed
 	errOpenParen                            // a ( never closed
 	errCloseParen                           // a ) closing nothing
@@ -51,7 +51,7 @@ const (
 // queryErrorTexts are the message and generic valid example of each kind. Immutable.
 var queryErrorTexts = [...]struct{ msg, example string }{
 	errEmpty:          {"there is no word to look for", "drones"},
-	errTooLong:        {fmt.Sprintf("the query is longer than %d characters; follow several shorter queries instead", MaxQueryLen), `"peace talks" OR ceasefire -gaza`},
+	errTooLong:        {fmt.Sprintf("the query is longer than %d characters; follow several shorter queries instead", maxQueryLen), `"peace talks" OR ceasefire -gaza`},
 	errQuote:          {"this quote is never closed; a phrase goes between two quotes", `"peace talks"`},
 	errOpenParen:      {"this ( is never closed", "(drones OR missiles) -gaza"},
 	errCloseParen:     {"this ) has no ( before it", "(drones OR missiles) -gaza"},
@@ -73,7 +73,7 @@ func newQueryError(kind queryErrorKind, pos, end int) *QueryError {
 }
 
 // suggestExample sets e.Example to a corrected form of the query rs when the correction is
-// obvious, valid and within MaxQueryLen, and to the kind's generic example otherwise.
+// obvious, valid and within maxQueryLen, and to the kind's generic example otherwise.
 func suggestExample(rs []rune, e *QueryError) {
 	splice := func(insert string, from, to int) string {
 		return string(rs[:from]) + insert + string(rs[to:])
@@ -100,7 +100,7 @@ func suggestExample(rs []rune, e *QueryError) {
 	}
 	fix = strings.Join(strings.Fields(fix), " ")
 	fix = strings.NewReplacer("( ", "(", " )", ")").Replace(fix)
-	if fix != "" && utf8.RuneCountInString(fix) <= MaxQueryLen {
+	if fix != "" && utf8.RuneCountInString(fix) <= maxQueryLen {
 		if _, err := parseQuery(fix); err == nil {
 			e.Example = fix
 			return
@@ -109,12 +109,12 @@ func suggestExample(rs []rune, e *QueryError) {
 	e.Example = queryErrorTexts[e.kind].example
 }
 
-// longestValidStart returns the longest run of s's first words that is within MaxQueryLen and
+// longestValidStart returns the longest run of s's first words that is within maxQueryLen and
 // parses, or "".
 func longestValidStart(s string) string {
 	words := strings.Fields(s)
 	n, size := 0, -1
-	for n < len(words) && size+1+utf8.RuneCountInString(words[n]) <= MaxQueryLen {
+	for n < len(words) && size+1+utf8.RuneCountInString(words[n]) <= maxQueryLen {
 		size += 1 + utf8.RuneCountInString(words[n])
 		n++
 	}

@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"slices"
@@ -34,9 +34,9 @@ func NewDocument(title string, body []string) *Document {
 	}
 }
 
-// Terms returns the distinct terms of the document, title and body together, sorted: what an
+// sortedTerms returns the distinct terms of the document, title and body together, sorted: what an
 // inverted index of queries would look up.
-func (d *Document) Terms() []string {
+func (d *Document) sortedTerms() []string {
 	out := make([]string, 0, len(d.title.terms)+len(d.body.terms))
 	out = append(out, d.title.terms...)
 	out = append(out, d.body.terms...)

@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"slices"
@@ -428,7 +428,7 @@ func (ix *matchIndex) matchNode(i uint32, x *indexedDoc) bool {
 	case opNot:
 		return !ix.matchNode(n.first, x)
 	}
-	panic("subscriptions: unknown query op")
+	panic("match: unknown query op")
 }
 
 // phrase is postingList.phrase for terms given by id.
@@ -476,4 +476,11 @@ func (ix *matchIndex) phrase(f *idField, terms []uint32, prefix bool) bool {
 		}
 	}
 	return false
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

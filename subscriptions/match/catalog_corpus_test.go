@@ -1,4 +1,4 @@
-package subscriptions
+package match
 
 import (
 	"os"
@@ -11,7 +11,7 @@ import (
 // exampleTopics reads the catalog of config.example.yaml.
 func exampleTopics(t *testing.T) []Topic {
 	t.Helper()
-	data, err := os.ReadFile("../config.example.yaml")
+	data, err := os.ReadFile("../../config.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
