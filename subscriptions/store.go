@@ -3,11 +3,9 @@ package subscriptions
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"strings"
 	"sync"
@@ -15,13 +13,10 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
-	"github.com/pressly/goose/v3"
 
 	"livealert/subscriptions/match"
+	"livealert/subscriptions/migrations"
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // ErrNotFound is returned when the chat, subscription or row asked for does not exist.
 var ErrNotFound = errors.New("subscriptions: not found")
@@ -97,9 +92,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.writer.Close()
 		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
 	}
-	if err := migrate(ctx, s.writer); err != nil {
+	if err := migrations.Up(ctx, s.writer); err != nil {
 		s.writer.Close()
-		return nil, err
+		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
 	}
 	s.reader, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_query_only=true&_stmt_cache_size=64")
 	if err != nil {
@@ -116,21 +111,6 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 
 // sqlitePath escapes the characters that mean something in an SQLite URI filename.
 var sqlitePath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
-
-func migrate(ctx context.Context, db *sql.DB) error {
-	dir, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("subscriptions: migrate: %w", err)
-	}
-	provider, err := goose.NewProvider(goose.DialectSQLite3, db, dir)
-	if err != nil {
-		return fmt.Errorf("subscriptions: migrate: %w", err)
-	}
-	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("subscriptions: migrate: %w", err)
-	}
-	return nil
-}
 
 // Close closes the database.
 func (s *Store) Close() error {
