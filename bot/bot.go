@@ -155,7 +155,7 @@ func newBot(opts Options) (*Bot, error) {
 	for _, id := range opts.Admins {
 		b.admins[id] = true
 	}
-	offset, err := opts.Store.UpdateOffset(context.Background())
+	offset, err := updateOffset(context.Background(), opts.Store)
 	if err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func (b *Bot) handleUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) 
 	case u.MyChatMember != nil:
 		b.handleMembership(ctx, u.MyChatMember)
 	}
-	if err := b.store.SaveUpdateOffset(ctx, u.ID); err != nil {
+	if err := saveUpdateOffset(ctx, b.store, u.ID); err != nil {
 		b.log.Error("save update offset failed", "error", err)
 	}
 }

@@ -225,7 +225,7 @@ func (h *harness) waitHandled(id int64) {
 	h.t.Helper()
 	deadline := time.Now().Add(harnessTimeout)
 	for {
-		offset, err := h.store.UpdateOffset(h.ctx)
+		offset, err := updateOffset(h.ctx, h.store)
 		if err != nil {
 			h.t.Fatalf("update offset: %v", err)
 		}

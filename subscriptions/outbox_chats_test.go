@@ -117,24 +117,6 @@ func TestOutboxFailuresAndStats(t *testing.T) {
 	}
 }
 
-func TestSendPauseOnlyGrows(t *testing.T) {
-	s, _ := openTestStore(t)
-	ctx := context.Background()
-	if p, err := s.SendPause(ctx); err != nil || !p.IsZero() {
-		t.Fatalf("fresh store pause %v (%v), want none", p, err)
-	}
-	until := time.Date(2024, 3, 1, 10, 0, 7, 250e6, time.UTC)
-	if err := s.SetSendPause(ctx, until); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetSendPause(ctx, until.Add(-5*time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if p, _ := s.SendPause(ctx); !p.Equal(until) {
-		t.Fatalf("pause %v, want %v (a shorter pause must not shorten it)", p, until)
-	}
-}
-
 func TestIngestFanOutAcrossInsertBatches(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx := context.Background()

@@ -347,17 +347,27 @@ func TestFollowLimitsAndDuplicates(t *testing.T) {
 	}
 }
 
-func TestUpdateOffsetOnlyGrows(t *testing.T) {
+func TestRaiseIntOnlyGrows(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	ctx := context.Background()
-	for _, id := range []int64{5, 9, 7} {
-		if err := s.SaveUpdateOffset(ctx, id); err != nil {
+	if v, ok, err := s.Value(ctx, "k"); err != nil || ok || v != "" {
+		t.Fatalf("fresh store: %q, %v (%v), want none", v, ok, err)
+	}
+	for _, v := range []int64{5, 9, 7, -1} {
+		if err := s.RaiseInt(ctx, "k", v); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := s.UpdateOffset(ctx)
-	if err != nil || got != 9 {
-		t.Fatalf("offset %d (%v), want 9", got, err)
+	if v, ok, err := s.Value(ctx, "k"); err != nil || !ok || v != "9" {
+		t.Fatalf("value %q, %v (%v), want 9", v, ok, err)
+	}
+	// Values compare as integers, not as text ("10" < "9").
+	if err := s.RaiseInt(ctx, "k", 10); err != nil {
+		t.Fatal(err)
+	}
+	if v, _, _ := s.Value(ctx, "k"); v != "10" {
+		t.Fatalf("value %q, want 10", v)
 	}
 }
 
