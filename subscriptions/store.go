@@ -92,6 +92,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.writer.Close()
 		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
 	}
+	if err := checkWritable(ctx, s.writer); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("subscriptions: database %s is not writable: %w", opts.Path, err)
+	}
 	if err := migrations.Up(ctx, s.writer); err != nil {
 		s.writer.Close()
 		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
@@ -107,6 +111,20 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkWritable makes a change to db's schema in a write transaction and rolls it back: it
+// fails when SQLite may only read the database (the file or its directory not writable by
+// the process, a read-only file system, a file format newer than this SQLite writes), so that
+// a store that could not record anything is not opened at all.
+func checkWritable(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `CREATE TABLE livealert_writable_check (x INTEGER)`)
+	return err
 }
 
 // sqlitePath escapes the characters that mean something in an SQLite URI filename.
