@@ -48,7 +48,7 @@ func openDigestBench(b *testing.B, clock *settingsClock) (*Bot, *sql.DB) {
 		entries[i] = sources.Entry{Source: "wire", ID: fmt.Sprint(i), Title: title, URL: fmt.Sprintf("https://news.example/live/%d", i),
 			Published: day.Add(time.Duration(i) * 7 * time.Minute), Hash: sources.ContentHash(title, nil)}
 	}
-	if _, err := store.Ingest(ctx, "wire", entries); err != nil { // a first poll: recorded, nobody alerted
+	if _, err := store.Ingest(ctx, "wire", entries, subscriptions.IngestOptions{}); err != nil { // a first poll: recorded, nobody alerted
 		b.Fatal(err)
 	}
 	store.Close()

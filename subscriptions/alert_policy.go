@@ -162,7 +162,7 @@ func (p *alertPolicy) alertDue(ctx context.Context, chatID int64) (time.Time, bo
 	if muted > unix(p.now) {
 		return time.Time{}, false, nil
 	}
-	if until, quiet := QuietUntil(p.now, start, end, p.location(zone)); quiet {
+	if until, quiet := quietUntil(p.now, start, end, p.location(zone)); quiet {
 		return until, true, nil
 	}
 	return p.now, true, nil

@@ -22,17 +22,6 @@ type IngestResult struct {
 	Primed bool
 }
 
-// Ingest records the entries of one poll of a source and, in the same transaction, matches
-// every entry it had not seen against the subscriptions and queues one alert per chat (and
-// forum topic) that it matched. There is no moment at which an entry is recorded but its
-// alerts are not queued. The first poll of a source records its entries without alerting
-// anyone, so adding a source never floods chats with old news. An entry seen before is not
-// alerted again; an edited one has its stored text updated (and is alerted again only with
-// IngestOptions.AlertOnEdit, see IngestWith).
-func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Entry) (IngestResult, error) {
-	return s.IngestWith(ctx, source, entries, IngestOptions{})
-}
-
 // IngestOptions change what Ingest does with a source's entries.
 type IngestOptions struct {
 	// AlertOnEdit matches an edited entry (one whose content hash changed) again and queues
@@ -41,8 +30,14 @@ type IngestOptions struct {
 	AlertOnEdit bool
 }
 
-// IngestWith is Ingest with options.
-func (s *Store) IngestWith(ctx context.Context, source string, entries []sources.Entry, opts IngestOptions) (IngestResult, error) {
+// Ingest records the entries of one poll of a source and, in the same transaction, matches
+// every entry it had not seen against the subscriptions and queues one alert per chat (and
+// forum topic) that it matched. There is no moment at which an entry is recorded but its
+// alerts are not queued. The first poll of a source records its entries without alerting
+// anyone, so adding a source never floods chats with old news. An entry seen before is not
+// alerted again; an edited one has its stored text updated (and is alerted again only with
+// opts.AlertOnEdit).
+func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Entry, opts IngestOptions) (IngestResult, error) {
 	var res IngestResult
 	matcher := s.Matcher()
 	now := s.now()

@@ -70,11 +70,20 @@ func mustStart(t testing.TB, s *Store, id int64, typ string) Chat {
 
 func mustIngest(t *testing.T, s *Store, entries ...sources.Entry) IngestResult {
 	t.Helper()
-	res, err := s.Ingest(context.Background(), "wire", entries)
+	res, err := s.Ingest(context.Background(), "wire", entries, IngestOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// recordOneDigest records one run with RecordDigests and reports whether it was queued.
+func recordOneDigest(ctx context.Context, s *Store, run DigestRun) (bool, error) {
+	queued, err := s.RecordDigests(ctx, []DigestRun{run})
+	if err != nil {
+		return false, err
+	}
+	return queued[0], nil
 }
 
 func due(t *testing.T, s *Store) []Delivery {
@@ -220,13 +229,13 @@ func TestOutboxLifecycle(t *testing.T) {
 	if len(ds) != 3 {
 		t.Fatalf("%d due, want 3", len(ds))
 	}
-	if err := s.Delivered(ctx, ds[0].ID); err != nil {
+	if err := s.DeliveredAll(ctx, []int64{ds[0].ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Postpone(ctx, ds[1].ID, clock.Now().Add(time.Minute), "502 bad gateway"); err != nil {
+	if err := s.PostponeAll(ctx, []int64{ds[1].ID}, clock.Now().Add(time.Minute), "502 bad gateway"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeadLetter(ctx, ds[2].ID, "bad request: chat not found"); err != nil {
+	if err := s.DeadLetterAll(ctx, []int64{ds[2].ID}, "bad request: chat not found"); err != nil {
 		t.Fatal(err)
 	}
 	if left := due(t, s); len(left) != 0 {
