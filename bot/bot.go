@@ -159,7 +159,7 @@ func newBot(opts Options) (*Bot, error) {
 	for _, id := range opts.Admins {
 		b.admins[id] = true
 	}
-	offset, err := opts.Store.UpdateOffset(context.Background())
+	offset, err := updateOffset(context.Background(), opts.Store)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (b *Bot) redact(err error) string {
 
 // ingest is the watcher's handler: it records a poll's entries and queues their alerts.
 func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.Entry) error {
-	res, err := b.store.IngestWith(ctx, src.Name, entries, subscriptions.IngestOptions{AlertOnEdit: src.AlertOnEdit})
+	res, err := b.store.Ingest(ctx, src.Name, entries, subscriptions.IngestOptions{AlertOnEdit: src.AlertOnEdit})
 	if err != nil {
 		return err
 	}

@@ -8,16 +8,16 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"livealert/bot/telegramtest"
-	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // TestTopicsPaginated pages a catalog of 20 topics, 8 rows of 2 a page, edited in place.
 func TestTopicsPaginated(t *testing.T) {
-	var topics []subscriptions.Topic
+	var topics []match.Topic
 	for i := 1; i <= 20; i++ {
 		// The longest name the config allows keeps callback data within 64 bytes.
 		name := fmt.Sprintf("Topic %02d %s", i, strings.Repeat("x", 40-len("topic-00-")))
-		topics = append(topics, subscriptions.Topic{Name: name, Keywords: []string{fmt.Sprintf("kw%02d", i)}})
+		topics = append(topics, match.Topic{Name: name, Keywords: []string{fmt.Sprintf("kw%02d", i)}})
 	}
 	h := newHarness(t, harnessOptions{Topics: topics})
 	h.start()
@@ -29,7 +29,7 @@ func TestTopicsPaginated(t *testing.T) {
 		t.Fatalf("page 1 has %d rows, want %d topic rows and the page row", len(kb), topicRowsPerPage)
 	}
 	id := msgs[0].ID
-	for _, data := range []string{topicsPagePrefix + "1", toggleTopicPrefix + subscriptions.TopicKey(topics[17].Name), topicsPagePrefix + "0"} {
+	for _, data := range []string{topicsPagePrefix + "1", toggleTopicPrefix + match.TopicKey(topics[17].Name), topicsPagePrefix + "0"} {
 		answer := h.press(aliceChat, alice, id, data)
 		tr.pressed("alice", data, answer, messageByID(t, h, alice.ID, id))
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // matchableFor resolves what /latest and /search look for: a catalog topic by name, else a
@@ -13,7 +14,7 @@ func (b *Bot) matchableFor(args, command string) (m subscriptions.Matchable, lab
 	if ct, found := b.store.Catalog().Compiled(args); found {
 		return ct, ct.Topic.Name, reply{}, true
 	}
-	q, err := subscriptions.ParseQuery(args)
+	q, err := match.ParseQuery(args)
 	if err != nil {
 		return nil, "", reply{text: queryErrorTextFor(err, command)}, false
 	}
@@ -23,7 +24,7 @@ func (b *Bot) matchableFor(args, command string) (m subscriptions.Matchable, lab
 // chatMatchable is what a chat follows, as one thing to match: any of its subscriptions.
 type chatMatchable []subscriptions.Matchable
 
-func (c chatMatchable) Match(d *subscriptions.Document) bool {
+func (c chatMatchable) Match(d *match.Document) bool {
 	for _, m := range c {
 		if m.Match(d) {
 			return true
@@ -44,7 +45,7 @@ func (b *Bot) followed(ctx context.Context, chatID int64) (chatMatchable, error)
 			if ct, ok := b.store.Catalog().Compiled(s.Topic); ok {
 				all = append(all, ct)
 			}
-		} else if q, err := subscriptions.ParseQuery(s.Query); err == nil {
+		} else if q, err := match.ParseQuery(s.Query); err == nil {
 			all = append(all, q)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // muteCommand mutes the chat's instant alerts for a while (/mute 2h, /mute 1d, /mute off), or
@@ -51,7 +52,7 @@ func (b *Bot) findSubscription(ctx context.Context, in incoming, what string) (s
 		if s.ThreadID != in.threadID {
 			continue
 		}
-		if strings.EqualFold(s.Query, what) || (s.Topic != "" && (s.Topic == subscriptions.TopicKey(what) || strings.EqualFold(s.Label(b.store.Catalog()), what))) {
+		if strings.EqualFold(s.Query, what) || (s.Topic != "" && (s.Topic == match.TopicKey(what) || strings.EqualFold(s.Label(b.store.Catalog()), what))) {
 			return s, true, nil
 		}
 	}

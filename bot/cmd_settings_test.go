@@ -11,6 +11,7 @@ import (
 
 	"livealert/bot/telegramtest"
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // settingsClock is a settable clock for the settings commands' tests.
@@ -24,7 +25,7 @@ func newSettingsBot(t *testing.T, clock *settingsClock) *Bot {
 	t.Helper()
 	store, err := subscriptions.Open(context.Background(), subscriptions.Options{
 		Path: filepath.Join(t.TempDir(), "bot.db"),
-		Topics: []subscriptions.Topic{
+		Topics: []match.Topic{
 			{Name: "Drones", Keywords: []string{"drone"}},
 			{Name: "Black Sea", Keywords: []string{`"black sea"`}},
 		},

@@ -9,6 +9,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // command is a parsed bot command: "/follow@livealert_bot drones" → {name: "follow", args: "drones"}.
@@ -68,7 +69,7 @@ func (b *Bot) handleUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) 
 	case u.MyChatMember != nil:
 		b.handleMembership(ctx, u.MyChatMember)
 	}
-	if err := b.store.SaveUpdateOffset(ctx, u.ID); err != nil {
+	if err := saveUpdateOffset(ctx, b.store, u.ID); err != nil {
 		b.log.Error("save update offset failed", "error", err)
 	}
 }
@@ -201,7 +202,7 @@ func (b *Bot) follow(ctx context.Context, in incoming, _ subscriptions.Chat, arg
 		}
 		return reply{text: followedText(t.Name, "the catalog topic "+t.Name, created) + b.followPreview(ctx, in, ct)}, nil
 	}
-	q, err := subscriptions.ParseQuery(args)
+	q, err := match.ParseQuery(args)
 	if err != nil {
 		return reply{text: queryErrorText(err)}, nil
 	}
@@ -227,7 +228,7 @@ func (b *Bot) unfollow(ctx context.Context, in incoming, _ subscriptions.Chat, a
 		if s.ThreadID != in.threadID {
 			continue
 		}
-		if s.Query == args || (s.Topic != "" && s.Topic == subscriptions.TopicKey(args)) {
+		if s.Query == args || (s.Topic != "" && s.Topic == match.TopicKey(args)) {
 			removed, err := b.store.Unfollow(ctx, in.chat.ID, s.ID)
 			return reply{text: unfollowedText(s.Label(b.store.Catalog()), removed)}, err
 		}
@@ -309,7 +310,7 @@ func (b *Bot) toggleTopic(ctx context.Context, in incoming, m *models.Message, k
 		}
 		answer = "Following " + t.Name
 	}
-	kb, err := b.topicsKeyboardPage(ctx, in, topicPage(b.store.Catalog(), subscriptions.TopicKey(t.Name)))
+	kb, err := b.topicsKeyboardPage(ctx, in, topicPage(b.store.Catalog(), match.TopicKey(t.Name)))
 	if err != nil {
 		return "", err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"livealert/sources"
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // Digest benchmark size: chats, subscriptions per chat, entries of the day, catalog topics.
@@ -31,9 +32,9 @@ func openDigestBench(b *testing.B, clock *settingsClock) (*Bot, *sql.DB) {
 	b.Helper()
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "bench.db")
-	topics := make([]subscriptions.Topic, benchTopics)
+	topics := make([]match.Topic, benchTopics)
 	for i := range topics {
-		topics[i] = subscriptions.Topic{Name: fmt.Sprintf("Topic %02d", i), Keywords: []string{fmt.Sprintf("kw%c%c", 'a'+i/26, 'a'+i%26)}}
+		topics[i] = match.Topic{Name: fmt.Sprintf("Topic %02d", i), Keywords: []string{fmt.Sprintf("kw%c%c", 'a'+i/26, 'a'+i%26)}}
 	}
 	opts := subscriptions.Options{Path: path, Topics: topics, Now: clock.Now}
 	store, err := subscriptions.Open(ctx, opts)
@@ -47,7 +48,7 @@ func openDigestBench(b *testing.B, clock *settingsClock) (*Bot, *sql.DB) {
 		entries[i] = sources.Entry{Source: "wire", ID: fmt.Sprint(i), Title: title, URL: fmt.Sprintf("https://news.example/live/%d", i),
 			Published: day.Add(time.Duration(i) * 7 * time.Minute), Hash: sources.ContentHash(title, nil)}
 	}
-	if _, err := store.Ingest(ctx, "wire", entries); err != nil { // a first poll: recorded, nobody alerted
+	if _, err := store.Ingest(ctx, "wire", entries, subscriptions.IngestOptions{}); err != nil { // a first poll: recorded, nobody alerted
 		b.Fatal(err)
 	}
 	store.Close()
@@ -72,7 +73,7 @@ func openDigestBench(b *testing.B, clock *settingsClock) (*Bot, *sql.DB) {
 			b.Fatal(err)
 		}
 		for k := range benchSubs {
-			if _, err := sub.Exec(c, subscriptions.TopicKey(topics[(c*7+k*13)%benchTopics].Name)); err != nil {
+			if _, err := sub.Exec(c, match.TopicKey(topics[(c*7+k*13)%benchTopics].Name)); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -11,7 +11,7 @@ import (
 
 	"livealert/bot/telegramtest"
 	"livealert/sources"
-	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // seedLiveBlog is the corpus's live blog of a day of the Russia-Ukraine war (nine entries
@@ -19,7 +19,7 @@ import (
 const seedLiveBlog = "../../shared/corpus/trtworld-liveblog-2024-01-05.txt"
 
 // seedTopics are catalog topics the seed's entries match.
-var seedTopics = []subscriptions.Topic{
+var seedTopics = []match.Topic{
 	{Name: "Belgorod", Keywords: []string{"Belgorod"}},
 	{Name: "Drones", Keywords: []string{"drone", "UAV"}},
 	{Name: "North Korea", Keywords: []string{`"North Korea"`, "Pyongyang", "DPRK"}},

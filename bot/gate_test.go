@@ -12,6 +12,7 @@ import (
 
 	"livealert/bot/telegramtest"
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // gateScene is one fresh chat for one case of TestGateEveryCommandAndButton: who acts where,
@@ -126,9 +127,9 @@ func gateState(h *harness, chatID int64) string {
 // told why, those who may change it, and reading works for everyone.
 func TestGateEveryCommandAndButton(t *testing.T) {
 	t.Parallel()
-	manyTopics := append([]subscriptions.Topic{}, testTopics...)
+	manyTopics := append([]match.Topic{}, testTopics...)
 	for i := range topicsPerPage {
-		manyTopics = append(manyTopics, subscriptions.Topic{Name: "Extra " + strconv.Itoa(i), Keywords: []string{"extra" + strconv.Itoa(i)}})
+		manyTopics = append(manyTopics, match.Topic{Name: "Extra " + strconv.Itoa(i), Keywords: []string{"extra" + strconv.Itoa(i)}})
 	}
 	table := newCommandSet()
 	for _, c := range table.list {

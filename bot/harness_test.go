@@ -13,6 +13,7 @@ import (
 	"livealert/bot/telegramtest"
 	"livealert/sources"
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // harnessTimeout bounds every wait of a harness test.
@@ -29,7 +30,7 @@ var (
 )
 
 // testTopics is a small catalog for bot tests.
-var testTopics = []subscriptions.Topic{
+var testTopics = []match.Topic{
 	{Name: "Storms", Description: "Storms, floods and sea walls.", Keywords: []string{"storm", "flood", `"sea wall"`}},
 	{Name: "Ferries", Description: "Ferry routes and crossings.", Keywords: []string{"ferry", "ferries"}},
 	{Name: "Council", Description: "The town council.", Keywords: []string{"council", "mayor"}},
@@ -62,7 +63,7 @@ func (c *harnessClock) Advance(d time.Duration) {
 // harnessOptions shape a harness; the zero value is a bot with testTopics, no sources, no
 // admins, digests at 08:00 UTC and a clock at 2024-05-14 12:00 UTC.
 type harnessOptions struct {
-	Topics     []subscriptions.Topic
+	Topics     []match.Topic
 	Admins     []int64
 	DigestTime string
 	TimeZone   *time.Location
@@ -224,7 +225,7 @@ func (h *harness) waitHandled(id int64) {
 	h.t.Helper()
 	deadline := time.Now().Add(harnessTimeout)
 	for {
-		offset, err := h.store.UpdateOffset(h.ctx)
+		offset, err := updateOffset(h.ctx, h.store)
 		if err != nil {
 			h.t.Fatalf("update offset: %v", err)
 		}

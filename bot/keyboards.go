@@ -7,6 +7,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // Callback data prefixes. Data is at most 64 bytes: topic keys are bounded by the config
@@ -26,14 +27,14 @@ const (
 )
 
 // topicPages is how many pages the catalog's keyboard has.
-func topicPages(catalog *subscriptions.Catalog) int {
+func topicPages(catalog *match.Catalog) int {
 	return max(1, (len(catalog.Topics())+topicsPerPage-1)/topicsPerPage)
 }
 
 // topicPage is the page of the keyboard that shows the topic with that key, 0 if none.
-func topicPage(catalog *subscriptions.Catalog, key string) int {
+func topicPage(catalog *match.Catalog, key string) int {
 	for i, t := range catalog.Topics() {
-		if subscriptions.TopicKey(t.Name) == key {
+		if match.TopicKey(t.Name) == key {
 			return i / topicsPerPage
 		}
 	}
@@ -42,7 +43,7 @@ func topicPage(catalog *subscriptions.Catalog, key string) int {
 
 // topicsKeyboard lays out one page of the catalog two topics a row, marking those the chat
 // follows in the thread; past one page, a last row moves between pages.
-func topicsKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subscription, threadID, page int) *models.InlineKeyboardMarkup {
+func topicsKeyboard(catalog *match.Catalog, subs []subscriptions.Subscription, threadID, page int) *models.InlineKeyboardMarkup {
 	following := map[string]bool{}
 	for _, s := range subs {
 		if s.Topic != "" && s.ThreadID == threadID {
@@ -56,7 +57,7 @@ func topicsKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subscri
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
 	var row []models.InlineKeyboardButton
 	for _, t := range topics {
-		key := subscriptions.TopicKey(t.Name)
+		key := match.TopicKey(t.Name)
 		mark := "▫️ "
 		if following[key] {
 			mark = "✅ "
@@ -91,7 +92,7 @@ func pageRow(prefix string, page, pages int) []models.InlineKeyboardButton {
 }
 
 // unfollowKeyboard offers one button per subscription.
-func unfollowKeyboard(catalog *subscriptions.Catalog, subs []subscriptions.Subscription) *models.InlineKeyboardMarkup {
+func unfollowKeyboard(catalog *match.Catalog, subs []subscriptions.Subscription) *models.InlineKeyboardMarkup {
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
 	for _, s := range subs {
 		label := s.Label(catalog)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // alertSeparator goes between the alerts of one coalesced message.
@@ -12,7 +13,7 @@ const alertSeparator = "\n\n➖➖➖\n\n"
 // renderAlerts renders alerts of one chat, oldest first, as one message: as many whole
 // alerts as fit in Telegram's limit, at least one. It returns the text and how many of ds it
 // holds; the rest wait for the next message.
-func renderAlerts(ds []subscriptions.Delivery, sources map[string]sourceView, catalog *subscriptions.Catalog, now time.Time) (string, int) {
+func renderAlerts(ds []subscriptions.Delivery, sources map[string]sourceView, catalog *match.Catalog, now time.Time) (string, int) {
 	var text string
 	size := 0
 	for i, d := range ds {

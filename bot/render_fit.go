@@ -71,7 +71,7 @@ func cutText(s string, limit int) string {
 }
 
 // highlight escapes text for Telegram's HTML and underlines each word whose normalised term
-// is among terms (see subscriptions.Tokenize).
+// is among terms (see match.Tokenize).
 func highlight(text string, terms map[string]bool) string {
 	if len(terms) == 0 {
 		return esc(text)

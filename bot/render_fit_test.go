@@ -10,6 +10,7 @@ import (
 
 	"livealert/bot/telegramtest"
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 func TestFitParagraphs(t *testing.T) {
@@ -65,7 +66,7 @@ func TestHighlight(t *testing.T) {
 }
 
 func TestMatchedTerms(t *testing.T) {
-	catalog, err := subscriptions.NewCatalog(testTopics)
+	catalog, err := match.NewCatalog(testTopics)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestRenderAlertsCoalesced(t *testing.T) {
 			Entry: storedEntry(fmt.Sprint(i), fmt.Sprintf("Storm update %d", i+1), renderNow.Add(-time.Duration(3-i)*time.Minute),
 				"The sea wall <still> holds & the road is shut.")})
 	}
-	catalog, _ := subscriptions.NewCatalog(testTopics)
+	catalog, _ := match.NewCatalog(testTopics)
 	got, n := renderAlerts(ds, map[string]sourceView{"Harbour Wire": wire}, catalog, renderNow)
 	if n != 3 {
 		t.Fatalf("%d alerts in the message, want all 3", n)
@@ -135,7 +136,7 @@ func randomText(r *rand.Rand, words int) string {
 // every rendered alert, coalesced message and digest, within its length limit.
 func TestRenderNeverEscapesBadly(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 2026))
-	catalog, _ := subscriptions.NewCatalog(testTopics)
+	catalog, _ := match.NewCatalog(testTopics)
 	terms := map[string]bool{"storm": true, "sea": true, "wall": true, "عاصفة": true, "ж": true}
 	var ds []subscriptions.Delivery
 	var items []subscriptions.DigestItem

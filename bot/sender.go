@@ -70,7 +70,7 @@ const dueChatsPage = 256
 
 // run sends until ctx ends. It returns nil then, or the first store error.
 func (s *sender) run(ctx context.Context) error {
-	if until, err := s.b.store.SendPause(ctx); err != nil {
+	if until, err := sendPause(ctx, s.b.store); err != nil {
 		s.b.log.Error("read send pause failed", "error", err)
 	} else if until.After(time.Now()) {
 		s.b.log.Info("honouring telegram rate limit pause from before the restart", "until", until)

@@ -106,7 +106,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
 		log.Warn("telegram rate limit, pausing all sends", "retry_after", tooMany.RetryAfter)
 		s.setPause(until)
-		return b.store.SetSendPause(ctx, until)
+		return setSendPause(ctx, b.store, until)
 	case errors.As(sendErr, &migrate):
 		log.Info("chat migrated, moving it", "new_chat_id", migrate.MigrateToChatID)
 		defer s.wake() // the rows are due under the new id
@@ -195,7 +195,7 @@ func (s *sender) sendReply(ctx context.Context, p *tgbot.SendMessageParams) erro
 		}
 		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
 		s.setPause(until)
-		if err := s.b.store.SetSendPause(ctx, until); err != nil {
+		if err := setSendPause(ctx, s.b.store, until); err != nil {
 			s.b.log.Error("store send pause failed", "error", err)
 		}
 	}

@@ -39,7 +39,7 @@ func TestSenderTooManyRequestsPausesAndRetries(t *testing.T) {
 	}
 	refused := time.Now()
 	h.waitStore("the 429's pause is stored", func() bool {
-		pause, err := h.store.SendPause(h.ctx)
+		pause, err := sendPause(h.ctx, h.store)
 		return err == nil && pause.After(refused.Add(time.Second))
 	})
 	// A restart in the middle of the pause honours it.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // Every reply the bot writes is built here, from escaped dynamic strings.
@@ -78,7 +79,7 @@ func followedText(query, understood string, created bool) string {
 func queryErrorText(err error) string {
 	var b strings.Builder
 	b.WriteString("⚠️ I couldn't read that: " + quote(err.Error()))
-	if qe, ok := err.(*subscriptions.QueryError); ok && qe.Example != "" {
+	if qe, ok := err.(*match.QueryError); ok && qe.Example != "" {
 		b.WriteString("\nTry: <code>/follow " + esc(qe.Example) + "</code>")
 	}
 	return b.String()
@@ -103,7 +104,7 @@ func unfollowPickText(n int) string {
 	return "Tap what to stop following:"
 }
 
-func listText(c subscriptions.Chat, subs []subscriptions.Subscription, catalog *subscriptions.Catalog) string {
+func listText(c subscriptions.Chat, subs []subscriptions.Subscription, catalog *match.Catalog) string {
 	var b strings.Builder
 	if len(subs) == 0 {
 		b.WriteString("This chat follows nothing yet. /topics or /follow to start.")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // The replies of the settings commands: /timezone, /mode, /quiet, /mute, and the alert buttons.
@@ -95,7 +96,7 @@ func modeUsageText() string {
 		"Modes: <code>instant</code> (alerts only), <code>digest</code> (daily digest only), <code>both</code>."
 }
 
-func modeListText(subs []subscriptions.Subscription, catalog *subscriptions.Catalog) string {
+func modeListText(subs []subscriptions.Subscription, catalog *match.Catalog) string {
 	if len(subs) == 0 {
 		return "This chat follows nothing yet. /topics or /follow to start."
 	}

@@ -35,7 +35,7 @@ func BenchmarkParseFeed(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ParseFeed("bench", body); err != nil {
+		if _, err := parseFeed("bench", body, feedOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -49,7 +49,7 @@ func BenchmarkParseJSONLDMirror(b *testing.B) {
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		res, err := ParseJSONLD("bench", [][]byte{body}, JSONLDOptions{})
+		res, err := parseJSONLD("bench", [][]byte{body}, jsonLDOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func BenchmarkParseSelectorsExpress(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ParseSelectors("bench", body, expressSelectors, SelectorOptions{PageURL: expressURL}); err != nil {
+		if _, err := parseSelectors("bench", body, expressSelectors, selectorOptions{PageURL: expressURL}); err != nil {
 			b.Fatal(err)
 		}
 	}

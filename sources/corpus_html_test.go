@@ -20,7 +20,7 @@ const expressURL = "https://www.express.co.uk/news/royal/1924698/prince-harry-me
 
 func TestCorpusMirrorJSONLD(t *testing.T) {
 	body := corpusFile(t, "mirror_uk-riots_liveblog_2024-08-05_jsonld_LiveBlogPosting.json")
-	res, err := ParseJSONLD("mirror", [][]byte{body}, JSONLDOptions{})
+	res, err := parseJSONLD("mirror", [][]byte{body}, jsonLDOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestCorpusMirrorJSONLD(t *testing.T) {
 
 func TestCorpusGuardianJSONLD(t *testing.T) {
 	body := corpusFile(t, "guardian_liveblog_2021-02-19_jsonld_LiveBlogPosting.json")
-	res, err := ParseJSONLD("guardian", [][]byte{body}, JSONLDOptions{})
+	res, err := parseJSONLD("guardian", [][]byte{body}, jsonLDOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestCorpusExpressJSONLDAndMarkupAgree(t *testing.T) {
 	if auto.Format != FormatJSONLD || len(auto.Entries) != 9 || len(auto.Notes) != 0 {
 		t.Fatalf("auto: format %q, %d entries, notes %q; want jsonld, 9, none", auto.Format, len(auto.Entries), auto.Notes)
 	}
-	markup, err := ParseSelectors("express", page, expressSelectors, SelectorOptions{PageURL: expressURL + "?utm=x"})
+	markup, err := parseSelectors("express", page, expressSelectors, selectorOptions{PageURL: expressURL + "?utm=x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,11 +139,11 @@ func TestCorpusExpressJSONLDAndMarkupAgree(t *testing.T) {
 
 func TestCorpusGuardianRSSSplit(t *testing.T) {
 	body := corpusFile(t, "guardian_front_rss_2018-01-31_with_liveblog_items.xml")
-	whole, err := ParseFeed("guardian", body)
+	whole, err := parseFeed("guardian", body, feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	split, err := ParseFeedWith("guardian", body, FeedOptions{SplitLiveBlogItems: true})
+	split, err := parseFeed("guardian", body, feedOptions{SplitLiveBlogItems: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func firstWords(s string, n int) string {
 }
 
 func TestCorpusNYTimesHasALiveItem(t *testing.T) {
-	got, err := ParseFeed("nyt", corpusFile(t, "nytimes_rss_2024-08-08_from_js_literal.xml"))
+	got, err := parseFeed("nyt", corpusFile(t, "nytimes_rss_2024-08-08_from_js_literal.xml"), feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,7 +91,7 @@ func TestCorpusFeeds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			body := corpusFile(t, tt.file)
-			got, err := ParseFeed("corpus", body)
+			got, err := parseFeed("corpus", body, feedOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,9 +108,9 @@ func TestCorpusFeeds(t *testing.T) {
 				}
 			}
 			// Through the entry point, by detection, the same.
-			viaParse, format, err := Parse(Source{Name: "corpus"}, Response{Body: body, ContentType: "text/xml"})
+			viaParse, format, err := parseEntries(Source{Name: "corpus"}, Response{Body: body, ContentType: "text/xml"})
 			if err != nil || format != FormatFeed || len(viaParse) != tt.items {
-				t.Errorf("Parse: %d entries, format %q, error %v", len(viaParse), format, err)
+				t.Errorf("parseEntries: %d entries, format %q, error %v", len(viaParse), format, err)
 			}
 		})
 	}
@@ -130,7 +130,7 @@ func TestCorpusDetection(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			body := corpusFile(t, tt.file)
-			_, format, err := Parse(Source{Name: "corpus"}, Response{Body: body, Date: time.Now()})
+			_, format, err := parseEntries(Source{Name: "corpus"}, Response{Body: body, Date: time.Now()})
 			if err != nil {
 				t.Fatal(err)
 			}

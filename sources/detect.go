@@ -14,7 +14,7 @@ import (
 	"golang.org/x/net/html"
 )
 
-// ErrUnsupportedFormat is returned (wrapped) by Parse for a body it has no parser for.
+// ErrUnsupportedFormat is returned (wrapped) by parseEntries for a body it has no parser for.
 var ErrUnsupportedFormat = errors.New("unsupported format")
 
 // ParseResult is what ParsePage made of a body.
@@ -29,8 +29,8 @@ type ParseResult struct {
 	Notes []string
 }
 
-// Parse is ParsePage without the notes.
-func Parse(src Source, resp Response) ([]Entry, Format, error) {
+// parseEntries is ParsePage without the notes.
+func parseEntries(src Source, resp Response) ([]Entry, Format, error) {
 	r, err := ParsePage(src, resp)
 	return r.Entries, r.Format, err
 }
@@ -42,8 +42,8 @@ func Parse(src Source, resp Response) ([]Entry, Format, error) {
 //   - a binary body (image, archive…) is an error wrapping ErrUnsupportedFormat;
 //   - a feed content type (application/rss+xml, application/atom+xml, application/feed+json,
 //     application/rdf+xml), an XML body whose root is <rss>, <feed> or <rdf:RDF>, or a JSON
-//     body with a "version" of https://jsonfeed.org/… is read by ParseFeed;
-//   - a JSON body that holds a LiveBlogPosting is read by ParseJSONLD;
+//     body with a "version" of https://jsonfeed.org/… is read by parseFeed;
+//   - a JSON body that holds a LiveBlogPosting is read by parseJSONLD;
 //   - an HTML page is read, in this order, by the first of these that finds entries: its
 //     JSON-LD, when the updates carry their own times; src.Selectors, when set; paragraph
 //     mode (the block-level text of src.Container, else of the page's top-level <article>
@@ -92,7 +92,7 @@ func ParsePage(src Source, resp Response) (ParseResult, error) {
 	}
 	switch format {
 	case FormatFeed:
-		entries, err := ParseFeedWith(src.Name, body, FeedOptions{SplitLiveBlogItems: src.SplitLiveBlogItems})
+		entries, err := parseFeed(src.Name, body, feedOptions{SplitLiveBlogItems: src.SplitLiveBlogItems})
 		return ParseResult{Entries: entries, Format: FormatFeed}, err
 	case FormatLiveBlog:
 		return p.paragraphs()
@@ -188,7 +188,7 @@ func (p *pageParse) jsonLD(explicit bool) (ParseResult, error) {
 	} else {
 		docs = [][]byte{p.body}
 	}
-	res, err := ParseJSONLD(p.src.Name, docs, JSONLDOptions{PageURL: p.pageURL()})
+	res, err := parseJSONLD(p.src.Name, docs, jsonLDOptions{PageURL: p.pageURL()})
 	if err != nil {
 		return ParseResult{Format: FormatJSONLD}, err
 	}
@@ -212,7 +212,7 @@ func (p *pageParse) selectors() (ParseResult, error) {
 	if doc == nil {
 		return ParseResult{}, fmt.Errorf("sources: selectors %q: page nested too deep to parse", p.src.Name)
 	}
-	entries, err := parseSelectorsDoc(p.src.Name, doc, *p.src.Selectors, SelectorOptions{PageURL: p.pageURL()})
+	entries, err := parseSelectorsDoc(p.src.Name, doc, *p.src.Selectors, selectorOptions{PageURL: p.pageURL()})
 	return ParseResult{Entries: entries, Format: FormatSelectors}, err
 }
 

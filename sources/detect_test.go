@@ -120,7 +120,7 @@ func TestParseDetection(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := Source{Name: "detect", URL: "https://example.org/page", Format: tt.format}
-			got, format, err := Parse(src, Response{Body: tt.body, ContentType: tt.contentType, Date: date})
+			got, format, err := parseEntries(src, Response{Body: tt.body, ContentType: tt.contentType, Date: date})
 			if tt.wantErr != nil || tt.wantAnyErr {
 				if err == nil {
 					t.Fatalf("no error; format %q, %d entries", format, len(got))
@@ -154,7 +154,7 @@ func TestParseDetection(t *testing.T) {
 
 func TestParseUsesResponseDate(t *testing.T) {
 	resp := Response{Body: page("2330 GMT — Late"), Date: time.Date(2024, 1, 6, 0, 10, 0, 0, time.UTC)}
-	got, _, err := Parse(Source{Name: "d"}, resp)
+	got, _, err := parseEntries(Source{Name: "d"}, resp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestParseUsesResponseDate(t *testing.T) {
 }
 
 func TestParseNotModified(t *testing.T) {
-	if _, _, err := Parse(Source{Name: "nm"}, Response{NotModified: true}); err == nil {
+	if _, _, err := parseEntries(Source{Name: "nm"}, Response{NotModified: true}); err == nil {
 		t.Fatal("no error for a not-modified response")
 	}
 }

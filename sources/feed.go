@@ -11,9 +11,16 @@ import (
 	"github.com/mmcdole/gofeed"
 )
 
-// ParseFeed reads an RSS, Atom or JSON Feed document into its entries, in document order.
+// feedOptions change how parseFeed reads a feed.
+type feedOptions struct {
+	// SplitLiveBlogItems splits an item whose content holds <time datetime=…> elements (a
+	// Guardian live blog's latest blocks) into one entry per block; see splitLiveBlogItem.
+	SplitLiveBlogItems bool
+}
+
+// parseFeed reads an RSS, Atom or JSON Feed document into its entries, in document order.
 // The body is read as served: an XML feed in the encoding its declaration names, else UTF-8
-// (Parse converts bodies to UTF-8 before calling it).
+// (parseEntries converts bodies to UTF-8 before calling it).
 //
 // For each item:
 //   - ID is the GUID (Atom id, JSON Feed id) made stable (see stableGUID), else the link,
@@ -31,19 +38,7 @@ import (
 //   - URL is the item's link.
 //
 // It returns an error, never panics, for a body that is not a feed.
-func ParseFeed(source string, body []byte) (entries []Entry, err error) {
-	return ParseFeedWith(source, body, FeedOptions{})
-}
-
-// FeedOptions change how ParseFeedWith reads a feed.
-type FeedOptions struct {
-	// SplitLiveBlogItems splits an item whose content holds <time datetime=…> elements (a
-	// Guardian live blog's latest blocks) into one entry per block; see splitLiveBlogItem.
-	SplitLiveBlogItems bool
-}
-
-// ParseFeedWith is ParseFeed with options.
-func ParseFeedWith(source string, body []byte, opts FeedOptions) (entries []Entry, err error) {
+func parseFeed(source string, body []byte, opts feedOptions) (entries []Entry, err error) {
 	feed, err := parseGofeed(body)
 	if err != nil {
 		return nil, fmt.Errorf("sources: feed %q: %w", source, err)
@@ -128,7 +123,7 @@ func guidRevision(guid string) int {
 }
 
 // parseGofeed runs gofeed on body. A panic inside gofeed on hostile input is returned as an
-// error: ParseFeed must never panic.
+// error: parseFeed must never panic.
 func parseGofeed(body []byte) (feed *gofeed.Feed, err error) {
 	defer func() {
 		if r := recover(); r != nil {

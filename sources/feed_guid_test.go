@@ -37,11 +37,11 @@ func TestFeedUnstableGUIDs(t *testing.T) {
 			`<guid isPermaLink="false">https://www.aljazeera.com/?t=` + ajTime + `</guid></item>` +
 			`</channel></rss>`)
 	}
-	before, err := ParseFeed("f", feed("0", "1738882009"))
+	before, err := parseFeed("f", feed("0", "1738882009"), feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, err := ParseFeed("f", feed("1", "1738890000"))
+	after, err := parseFeed("f", feed("1", "1738890000"), feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestFeedUnstableGUIDs(t *testing.T) {
 }
 
 func TestCorpusFeedGUIDs(t *testing.T) {
-	bbc, err := ParseFeed("bbc", corpusFile(t, "bbc_rss_2024-08-08_from_js_literal.xml"))
+	bbc, err := parseFeed("bbc", corpusFile(t, "bbc_rss_2024-08-08_from_js_literal.xml"), feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestCorpusFeedGUIDs(t *testing.T) {
 			t.Errorf("bbc item %d: id %q keeps its revision", i, e.ID)
 		}
 	}
-	aj, err := ParseFeed("aj", corpusFile(t, "aljazeera_rss_all_xml_2025-02-06_head_snippet.xml"))
+	aj, err := parseFeed("aj", corpusFile(t, "aljazeera_rss_all_xml_2025-02-06_head_snippet.xml"), feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestFeedStoryListedTwice(t *testing.T) {
 		item("Other story", b, b+"#0") +
 		item("Same id, another link", a+"/photos", a+"#3") +
 		`</channel></rss>`)
-	got, err := ParseFeed("bbc", body)
+	got, err := parseFeed("bbc", body, feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestFeedStoryListedTwice(t *testing.T) {
 }
 
 func TestCorpusBBCListsEachStoryOnce(t *testing.T) {
-	bbc, err := ParseFeed("bbc", corpusFile(t, "bbc_rss_2024-08-08_from_js_literal.xml"))
+	bbc, err := parseFeed("bbc", corpusFile(t, "bbc_rss_2024-08-08_from_js_literal.xml"), feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

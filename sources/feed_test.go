@@ -114,7 +114,7 @@ func TestParseFeedFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			source := "rss"
-			got, err := ParseFeed(source, readFixture(t, tt.file))
+			got, err := parseFeed(source, readFixture(t, tt.file), feedOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,7 +166,7 @@ func TestParseFeedDuplicateIDs(t *testing.T) {
 	}
 	body := `<rss version="2.0"><channel><title>t</title>` + item("a") + item("b") + item("c") +
 		`<item><title>No guid</title><description>a</description></item><item><title>No guid</title><description>b</description></item></channel></rss>`
-	got, err := ParseFeed("dups", []byte(body))
+	got, err := parseFeed("dups", []byte(body), feedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestParseFeedErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseFeed("bad", []byte(tt.body))
+			got, err := parseFeed("bad", []byte(tt.body), feedOptions{})
 			if err == nil {
 				t.Fatalf("no error; got %d entries", len(got))
 			}

@@ -43,7 +43,7 @@ func FollowLink(resp Response, pattern *regexp.Regexp) (string, error) {
 	var link string
 	switch sniff(body, resp.ContentType) {
 	case kindFeed:
-		entries, err := ParseFeed("follow", body)
+		entries, err := parseFeed("follow", body, feedOptions{})
 		if err != nil {
 			return "", fmt.Errorf("sources: follow %s: %w", resp.URL, err)
 		}

@@ -43,7 +43,7 @@ func FuzzParseJSONLD(f *testing.F) {
 	f.Add([]byte(`[[[[[[[[[[{"@type":"LiveBlogPosting","updates":[{"headline":"x"},{"headline":"x"}]}]]]]]]]]]]`))
 	f.Add([]byte(`{"@graph":{"@type":"LiveBlogPosting"},"mainEntity":"https://x"}`))
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		res, err := ParseJSONLD("fuzz", [][]byte{doc}, JSONLDOptions{PageURL: "https://example.org/live"})
+		res, err := parseJSONLD("fuzz", [][]byte{doc}, jsonLDOptions{PageURL: "https://example.org/live"})
 		if err != nil {
 			return
 		}
@@ -66,7 +66,7 @@ func FuzzParseSelectors(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, page []byte) {
 		for _, sel := range sels {
-			entries, err := ParseSelectors("fuzz", page, sel, SelectorOptions{PageURL: "https://example.org/live"})
+			entries, err := parseSelectors("fuzz", page, sel, selectorOptions{PageURL: "https://example.org/live"})
 			if err != nil {
 				return
 			}

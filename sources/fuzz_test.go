@@ -59,7 +59,7 @@ func FuzzParseFeed(f *testing.F) {
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1","items":[{"id":"1"},{"id":"1"},null]}`))
 	f.Add([]byte(`<rss><channel><item><guid>g</guid><description>&lt;p&gt;x&lt;time datetime="2018-01-31T20:13:54Z"&gt;8pm&lt;/time&gt;&lt;p&gt;a&lt;/p&gt;&lt;time datetime="2018-01-31T20:13:54Z"&gt;&lt;/time&gt;b</description></item></channel></rss>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		entries, err := ParseFeedWith("fuzz", body, FeedOptions{SplitLiveBlogItems: len(body)%2 == 0})
+		entries, err := parseFeed("fuzz", body, feedOptions{SplitLiveBlogItems: len(body)%2 == 0})
 		if err != nil {
 			return
 		}
@@ -91,7 +91,7 @@ func FuzzParse(f *testing.F) {
 	src := Source{Name: "fuzz", URL: "https://example.org/x"}
 	date := time.Date(2024, 1, 5, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
-		entries, format, err := Parse(src, Response{Body: body, ContentType: contentType, Date: date})
+		entries, format, err := parseEntries(src, Response{Body: body, ContentType: contentType, Date: date})
 		if err != nil {
 			return
 		}

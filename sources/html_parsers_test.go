@@ -238,12 +238,12 @@ func TestParseSchemaTime(t *testing.T) {
 	}
 }
 
-// ParseSelectors converts a page to UTF-8 itself, as its <meta> says.
+// parseSelectors converts a page to UTF-8 itself, as its <meta> says.
 func TestParseSelectorsCharset(t *testing.T) {
 	london, _ := time.LoadLocation("Europe/London")
-	got, err := ParseSelectors("riots", readFixture(t, "selectors_text_time.html"), Selectors{
+	got, err := parseSelectors("riots", readFixture(t, "selectors_text_time.html"), Selectors{
 		Entry: "#feed .post", Title: "h2", Time: ".stamp", TimeLayout: "2 Jan 2006 15:04", TimeZone: london, Body: ".text",
-	}, SelectorOptions{})
+	}, selectorOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 )
 
-// JSONLDResult is what ParseJSONLD found.
-type JSONLDResult struct {
+// jsonLDResult is what parseJSONLD found.
+type jsonLDResult struct {
 	// Entries are the updates of every LiveBlogPosting found, in document order.
 	Entries []Entry
 	// Postings counts the LiveBlogPosting objects found (with or without updates).
@@ -24,13 +24,13 @@ type JSONLDResult struct {
 	PerUpdateTimes bool
 }
 
-// JSONLDOptions carry what the JSON-LD reader knows of a page besides its scripts.
-type JSONLDOptions struct {
+// jsonLDOptions carry what the JSON-LD reader knows of a page besides its scripts.
+type jsonLDOptions struct {
 	// PageURL is the page's address: relative update URLs are resolved against it.
 	PageURL string
 }
 
-// ParseJSONLD reads the schema.org LiveBlogPosting objects of JSON-LD documents (the
+// parseJSONLD reads the schema.org LiveBlogPosting objects of JSON-LD documents (the
 // contents of <script type="application/ld+json"> elements, or a bare JSON-LD file). A
 // document may be one object, an array of objects, or an object with an @graph; a posting
 // may also sit under mainEntity. Updates are read from liveBlogUpdate, else blogPosts, else
@@ -51,7 +51,7 @@ type JSONLDOptions struct {
 //
 // Documents that are not valid JSON are skipped; it is an error only when none of them is
 // valid JSON. It never panics.
-func ParseJSONLD(source string, docs [][]byte, opts JSONLDOptions) (JSONLDResult, error) {
+func parseJSONLD(source string, docs [][]byte, opts jsonLDOptions) (jsonLDResult, error) {
 	var (
 		r       jsonldReader
 		valid   int
@@ -75,12 +75,12 @@ func ParseJSONLD(source string, docs [][]byte, opts JSONLDOptions) (JSONLDResult
 		valid++
 	}
 	if valid == 0 && lastErr != nil {
-		return JSONLDResult{}, fmt.Errorf("sources: json-ld %q: %w", source, lastErr)
+		return jsonLDResult{}, fmt.Errorf("sources: json-ld %q: %w", source, lastErr)
 	}
 	return r.result(source), nil
 }
 
-// maxJSONLDDepth bounds how deep ParseJSONLD looks for postings.
+// maxJSONLDDepth bounds how deep parseJSONLD looks for postings.
 const maxJSONLDDepth = 8
 
 // jsonldReader gathers the updates of the postings of one page.
@@ -238,8 +238,8 @@ func (r *jsonldReader) readUpdates(raw json.RawMessage, postingHeadline string) 
 	return nil
 }
 
-func (r *jsonldReader) result(source string) JSONLDResult {
-	res := JSONLDResult{Postings: r.postings, PerUpdateTimes: len(r.updates) > 0}
+func (r *jsonldReader) result(source string) jsonLDResult {
+	res := jsonLDResult{Postings: r.postings, PerUpdateTimes: len(r.updates) > 0}
 	times := make([]time.Time, len(r.updates))
 	for i, u := range r.updates {
 		raw := string(u.DatePublished)

@@ -113,23 +113,23 @@ func compileSelectors(s Selectors) (*compiledSelectors, error) {
 	return c, nil
 }
 
-// SelectorOptions carry what the selector reader knows of a page besides its markup.
-type SelectorOptions struct {
+// selectorOptions carry what the selector reader knows of a page besides its markup.
+type selectorOptions struct {
 	// PageURL is the page's address: permalinks are resolved against it.
 	PageURL string
 	// FallbackDate dates entries whose time is missing or unreadable (zero: they stay zero).
 	FallbackDate time.Time
 }
 
-// ParseSelectors reads a page's updates with sel: one entry per element Entry selects, in
+// parseSelectors reads a page's updates with sel: one entry per element Entry selects, in
 // page order. Title, body and time are read as Selectors says; Body holds the block-level
 // text of the body elements as paragraphs, with tags stripped and entities decoded. IDs are
-// made as ParseJSONLD makes them: from the permalink when there is one, else from the UTC
+// made as parseJSONLD makes them: from the permalink when there is one, else from the UTC
 // minute and the normalised title — so an update read from markup and from the page's
 // JSON-LD gets the same id. An entry with neither title nor body is left out. The page is
 // converted to UTF-8 as its <meta> charset (else its bytes) say. A page with no
 // entries gives no entries and no error; bad selectors are an error.
-func ParseSelectors(source string, page []byte, sel Selectors, opts SelectorOptions) ([]Entry, error) {
+func parseSelectors(source string, page []byte, sel Selectors, opts selectorOptions) ([]Entry, error) {
 	doc, err := html.Parse(bytes.NewReader(toUTF8(page, "")))
 	if err != nil {
 		return nil, fmt.Errorf("sources: selectors %q: %w", source, err)
@@ -137,7 +137,7 @@ func ParseSelectors(source string, page []byte, sel Selectors, opts SelectorOpti
 	return parseSelectorsDoc(source, doc, sel, opts)
 }
 
-func parseSelectorsDoc(source string, doc *html.Node, sel Selectors, opts SelectorOptions) ([]Entry, error) {
+func parseSelectorsDoc(source string, doc *html.Node, sel Selectors, opts selectorOptions) ([]Entry, error) {
 	c, err := compileSelectors(sel)
 	if err != nil {
 		return nil, fmt.Errorf("sources: selectors %q: %w", source, err)

@@ -3,6 +3,7 @@ package sources
 import (
 	"context"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -23,8 +24,11 @@ const (
 	FormatSelectors Format = "selectors"
 )
 
-// Formats are the formats a source may name, in the order the documentation lists them.
-var Formats = []Format{FormatAuto, FormatLiveBlog, FormatJSONLD, FormatSelectors, FormatFeed}
+// formats are the formats a source may name, in the order the documentation lists them.
+var formats = []Format{FormatAuto, FormatLiveBlog, FormatJSONLD, FormatSelectors, FormatFeed}
+
+// Formats returns the formats a source may name, in the order the documentation lists them.
+func Formats() []Format { return slices.Clone(formats) }
 
 // Source is one page or feed to watch.
 type Source struct {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"livealert/subscriptions/match"
 )
 
 // alertPolicy decides, inside an Ingest transaction, what a hit turns into: a subscription
@@ -50,7 +52,7 @@ func newAlertPolicy(ctx context.Context, tx *sql.Tx, now time.Time, location fun
 
 // preload reads, in two queries, the subscriptions and chats of hits, for subscription and
 // alertDue.
-func (p *alertPolicy) preload(ctx context.Context, tx *sql.Tx, hits []Hit) error {
+func (p *alertPolicy) preload(ctx context.Context, tx *sql.Tx, hits []match.Hit) error {
 	subIDs := make([]int64, 0, len(hits))
 	chatIDs := make([]int64, 0, len(hits))
 	p.subs = make(map[int64]subPolicy, len(hits))
@@ -160,7 +162,7 @@ func (p *alertPolicy) alertDue(ctx context.Context, chatID int64) (time.Time, bo
 	if muted > unix(p.now) {
 		return time.Time{}, false, nil
 	}
-	if until, quiet := QuietUntil(p.now, start, end, p.location(zone)); quiet {
+	if until, quiet := quietUntil(p.now, start, end, p.location(zone)); quiet {
 		return until, true, nil
 	}
 	return p.now, true, nil

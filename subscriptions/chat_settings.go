@@ -29,10 +29,10 @@ func ParseMode(s string) (string, bool) {
 	return "", false
 }
 
-// MaxMute is the longest a chat or a subscription can be muted in one go.
-const MaxMute = 30 * 24 * time.Hour
+// maxMute is the longest a chat or a subscription can be muted in one go.
+const maxMute = 30 * 24 * time.Hour
 
-// ParseMuteDuration reads how long to mute: "30m", "2h", "1d", "1w", "1h30m", up to MaxMute.
+// ParseMuteDuration reads how long to mute: "30m", "2h", "1d", "1w", "1h30m", up to maxMute.
 func ParseMuteDuration(s string) (time.Duration, error) {
 	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
 	bad := fmt.Errorf("subscriptions: %q is not a duration like 2h, 1d or 30m", s)
@@ -51,8 +51,8 @@ func ParseMuteDuration(s string) (time.Duration, error) {
 			return 0, bad
 		}
 	}
-	if d < time.Minute || d > MaxMute {
-		return 0, fmt.Errorf("subscriptions: mute for between a minute and %d days, not %q", int(MaxMute.Hours()/24), s)
+	if d < time.Minute || d > maxMute {
+		return 0, fmt.Errorf("subscriptions: mute for between a minute and %d days, not %q", int(maxMute.Hours()/24), s)
 	}
 	return d, nil
 }
@@ -108,7 +108,7 @@ func (s *Store) SetQuietHours(ctx context.Context, id int64, start, end string) 
 			return err
 		}
 		due := now
-		if until, quiet := QuietUntil(now, start, end, s.location(zone)); quiet {
+		if until, quiet := quietUntil(now, start, end, s.location(zone)); quiet {
 			due = until
 		}
 		_, err := tx.ExecContext(ctx, `

@@ -95,9 +95,9 @@ func TestQuietUntil(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, quiet := QuietUntil(tt.now, tt.start, tt.end, ny)
+			got, quiet := quietUntil(tt.now, tt.start, tt.end, ny)
 			if quiet != !tt.want.IsZero() || (quiet && !got.Equal(tt.want)) {
-				t.Fatalf("QuietUntil = %v %v, want %v", got.In(ny), quiet, tt.want)
+				t.Fatalf("quietUntil = %v %v, want %v", got.In(ny), quiet, tt.want)
 			}
 		})
 	}
@@ -188,7 +188,7 @@ func TestIngestHonoursModesMutesAndQuietHours(t *testing.T) {
 				t.Errorf("%d alerts due at %v, want alert %v due %v", rows, time.Unix(dueAt, 0).UTC(), tt.want.alert, tt.want.due)
 			}
 			clock.Set(now.Add(time.Minute))
-			items, _, err := s.DigestItems(ctx, 1, 0)
+			items, _, err := s.digestItems(ctx, 1, 0)
 			if err != nil || (len(items) == 1) != tt.want.digest {
 				t.Errorf("%d digest items (%v), want digest %v", len(items), err, tt.want.digest)
 			}
@@ -215,12 +215,12 @@ func TestDigestFoldsHeldAlerts(t *testing.T) {
 		t.Fatalf("%d held alerts, want 2", n)
 	}
 	clock.Set(time.Date(2024, 3, 2, 8, 0, 0, 0, time.UTC))
-	dues, _ := s.DueDigests(ctx, clock.Now(), 10)
-	items, cursor, _ := s.DigestItems(ctx, 1, dues[0].Cursor)
+	dues, _ := s.dueDigests(ctx, clock.Now(), 10)
+	items, cursor, _ := s.digestItems(ctx, 1, dues[0].Cursor)
 	if len(items) != 1 || items[0].Entry.ID != "a" {
 		t.Fatalf("digest items %+v, want just a (harbour is instant-only)", items)
 	}
-	if queued, err := s.RecordDigest(ctx, DigestRun{Due: dues[0], Messages: []string{"d"}, Entries: 1, Cursor: cursor}); !queued || err != nil {
+	if queued, err := recordOneDigest(ctx, s, DigestRun{Due: dues[0], Messages: []string{"d"}, Entries: 1, Cursor: cursor}); !queued || err != nil {
 		t.Fatalf("record: %v %v", queued, err)
 	}
 	var left []string

@@ -20,21 +20,21 @@ type DueDigest struct {
 	// Expired is set when Scheduled is more than CatchUpWindow ago: the digest is not sent and
 	// the next regular one covers its entries.
 	Expired bool
-	// Cursor is where the chat's last digest ended; DigestItems reads from there.
+	// Cursor is where the chat's last digest ended; digestItems reads from there.
 	Cursor int64
 }
 
-// LocalDate is the day, in the chat's zone, the digest is for ("2024-01-05").
-func (d DueDigest) LocalDate() string {
+// localDate is the day, in the chat's zone, the digest is for ("2024-01-05").
+func (d DueDigest) localDate() string {
 	return d.Scheduled.In(d.Chat.TimeZone).Format(time.DateOnly)
 }
 
-// DueDigests returns up to limit active chats whose next digest is due at now.
-func (s *Store) DueDigests(ctx context.Context, now time.Time, limit int) ([]DueDigest, error) {
+// dueDigests returns up to limit active chats whose next digest is due at now.
+func (s *Store) dueDigests(ctx context.Context, now time.Time, limit int) ([]DueDigest, error) {
 	return s.DueDigestsAfter(ctx, now, DueDigest{}, limit)
 }
 
-// DueDigestsAfter is DueDigests for the chats that come after last in its order (by stored
+// DueDigestsAfter is dueDigests for the chats that come after last in its order (by stored
 // next digest time, then id), so that a caller can read the next batch while it still
 // records the one before; the zero DueDigest starts at the beginning.
 func (s *Store) DueDigestsAfter(ctx context.Context, now time.Time, last DueDigest, limit int) ([]DueDigest, error) {
@@ -69,10 +69,10 @@ type DigestItem struct {
 	Labels []string
 }
 
-// DigestItems returns the entries that matched the chat's digest and both-mode subscriptions
+// digestItems returns the entries that matched the chat's digest and both-mode subscriptions
 // after cursor, each once, oldest published first, and the cursor that ends them. Entries of
 // subscriptions muted now, or in instant mode, are left out; the cursor moves past them too.
-func (s *Store) DigestItems(ctx context.Context, chatID, cursor int64) ([]DigestItem, int64, error) {
+func (s *Store) digestItems(ctx context.Context, chatID, cursor int64) ([]DigestItem, int64, error) {
 	items, end, err := s.DigestItemsOf(ctx, []DueDigest{{Chat: Chat{ID: chatID}, Cursor: cursor}})
 	if err != nil {
 		return nil, 0, err
@@ -80,7 +80,7 @@ func (s *Store) DigestItems(ctx context.Context, chatID, cursor int64) ([]Digest
 	return items[0], max(end, cursor), nil
 }
 
-// DigestItemsOf is DigestItems for several due chats in one query: items[i] are dues[i]'s.
+// DigestItemsOf is digestItems for several due chats in one query: items[i] are dues[i]'s.
 // One cursor ends them all (match ids are global).
 func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]DigestItem, end int64, err error) {
 	items = make([][]DigestItem, len(dues))
@@ -273,27 +273,18 @@ type DigestRun struct {
 	Due DueDigest
 	// Messages are the digest's messages as rendered; none when there was nothing new.
 	Messages []string
-	// Entries counts the entries in it; Cursor is DigestItems' end.
+	// Entries counts the entries in it; Cursor is digestItems' end.
 	Entries int
 	Cursor  int64
 }
 
-// RecordDigest queues a digest's messages and schedules the chat's next digest, in one
-// transaction. A chat gets at most one digest per local day: when one was already recorded
-// for that day (in its zone now, or under the date it was recorded for) nothing is queued and
-// the entries wait for the next. An expired digest (see DueDigest) queues nothing either.
-// Held instant alerts (quiet hours) of entries the digest covers are dropped: the digest
-// brings them. With no messages only the schedule moves. It reports whether messages were
-// queued.
-func (s *Store) RecordDigest(ctx context.Context, run DigestRun) (bool, error) {
-	queued, err := s.RecordDigests(ctx, []DigestRun{run})
-	if err != nil {
-		return false, err
-	}
-	return queued[0], nil
-}
-
-// RecordDigests is RecordDigest for several chats in one transaction; queued[i] is runs[i]'s.
+// RecordDigests queues the messages of each run and schedules its chat's next digest, all in
+// one transaction; queued[i] reports whether runs[i]'s messages were queued. A chat gets at
+// most one digest per local day: when one was already recorded for that day (in its zone now,
+// or under the date it was recorded for) nothing is queued and the entries wait for the next.
+// An expired digest (see DueDigest) queues nothing either. Held instant alerts (quiet hours)
+// of entries the digest covers are dropped: the digest brings them. With no messages only
+// the schedule moves.
 func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []bool, err error) {
 	now := s.now()
 	queued = make([]bool, len(runs))
@@ -371,7 +362,7 @@ func loadDigestChats(ctx context.Context, tx *sql.Tx, runs []DigestRun) (map[int
 func recordDigest(ctx context.Context, tx *sql.Tx, location func(string) *time.Location, run DigestRun, dc digestChat, now time.Time) (bool, lastRun, error) {
 	c := run.Due.Chat
 	hhmm, zone, quiet, last := dc.hhmm, dc.zone, dc.quiet, dc.last
-	loc := location(zone) // the chat's settings now, should they have changed since DueDigests
+	loc := location(zone) // the chat's settings now, should they have changed since dueDigests
 	queued := false
 	if len(run.Messages) > 0 && !run.Due.Expired && !last.covers(run.Due.Scheduled, loc) {
 		date := run.Due.Scheduled.In(loc).Format(time.DateOnly)

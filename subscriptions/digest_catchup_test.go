@@ -84,21 +84,21 @@ func TestExpiredDigestKeepsEntriesForTheNext(t *testing.T) {
 	s.FollowTopic(ctx, 1, 0, "Drones")
 	mustIngest(t, s, entry("a", "Drone one"))
 	clock.Set(time.Date(2024, 3, 2, 21, 0, 0, 0, time.UTC)) // 13 hours after 03-02 08:00
-	dues, err := s.DueDigests(ctx, clock.Now(), 10)
+	dues, err := s.dueDigests(ctx, clock.Now(), 10)
 	if err != nil || len(dues) != 1 || !dues[0].Expired {
 		t.Fatalf("dues %+v (%v), want one expired", dues, err)
 	}
-	items, cursor, _ := s.DigestItems(ctx, 1, dues[0].Cursor)
-	if queued, err := s.RecordDigest(ctx, DigestRun{Due: dues[0], Messages: []string{"x"}, Entries: len(items), Cursor: cursor}); err != nil || queued {
+	items, cursor, _ := s.digestItems(ctx, 1, dues[0].Cursor)
+	if queued, err := recordOneDigest(ctx, s, DigestRun{Due: dues[0], Messages: []string{"x"}, Entries: len(items), Cursor: cursor}); err != nil || queued {
 		t.Fatalf("expired digest queued: %v %v", queued, err)
 	}
 	mustIngest(t, s, entry("b", "Drone two"))
 	clock.Set(time.Date(2024, 3, 3, 8, 0, 0, 0, time.UTC))
-	dues, _ = s.DueDigests(ctx, clock.Now(), 10)
+	dues, _ = s.dueDigests(ctx, clock.Now(), 10)
 	if len(dues) != 1 || dues[0].Expired {
 		t.Fatalf("dues %+v, want the regular one", dues)
 	}
-	items, _, _ = s.DigestItems(ctx, 1, dues[0].Cursor)
+	items, _, _ = s.digestItems(ctx, 1, dues[0].Cursor)
 	if len(items) != 2 {
 		t.Fatalf("%d items, want both entries: the expired digest's and the new one", len(items))
 	}

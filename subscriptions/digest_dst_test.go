@@ -14,12 +14,12 @@ func tickDigests(t *testing.T, s *Store, clock *testClock, from, to time.Time) m
 	sent := map[int64][]time.Time{}
 	for now := from; now.Before(to); now = now.Add(time.Minute) {
 		clock.Set(now)
-		dues, err := s.DueDigests(ctx, now, 100)
+		dues, err := s.dueDigests(ctx, now, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, d := range dues {
-			queued, err := s.RecordDigest(ctx, DigestRun{Due: d, Messages: []string{"digest"}, Entries: 1})
+			queued, err := recordOneDigest(ctx, s, DigestRun{Due: d, Messages: []string{"digest"}, Entries: 1})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -69,7 +69,7 @@ func dueAt(stored, now time.Time, hhmm string, loc *time.Location) time.Time {
 	if hhmm == "" {
 		return stored
 	}
-	if last := LastDigest(now, hhmm, loc); last.After(stored) {
+	if last := lastDigest(now, hhmm, loc); last.After(stored) {
 		return last
 	}
 	return stored

@@ -4,21 +4,23 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"livealert/subscriptions/match"
 )
 
 // Matchable is what can be matched against a document: a *Query or a *CompiledTopic.
 type Matchable interface {
-	Match(d *Document) bool
+	Match(d *match.Document) bool
 }
 
-// MaxHistoryScan is how many of the newest stored entries RecentMatches reads at most: the
+// maxHistoryScan is how many of the newest stored entries RecentMatches reads at most: the
 // bound on what /search and /latest look through, since entries are matched in Go (SQLite's
 // full-text search needs a build tag we do not use).
-const MaxHistoryScan = 5000
+const maxHistoryScan = 5000
 
-// RecentEntries returns the stored entries first recorded at or after since (all of them for
+// recentEntries returns the stored entries first recorded at or after since (all of them for
 // a zero since), newest first by publication time, at most limit of them.
-func (s *Store) RecentEntries(ctx context.Context, since time.Time, limit int) ([]StoredEntry, error) {
+func (s *Store) recentEntries(ctx context.Context, since time.Time, limit int) ([]StoredEntry, error) {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT `+entryColumns+` FROM entries e
 		WHERE e.first_seen >= ?
@@ -45,15 +47,15 @@ func (s *Store) RecentEntries(ctx context.Context, since time.Time, limit int) (
 }
 
 // RecentMatches returns the stored entries first recorded at or after since (all for a zero
-// since) that q matches, newest first, looking through at most MaxHistoryScan entries.
+// since) that q matches, newest first, looking through at most maxHistoryScan entries.
 func (s *Store) RecentMatches(ctx context.Context, q Matchable, since time.Time) ([]StoredEntry, error) {
-	entries, err := s.RecentEntries(ctx, since, MaxHistoryScan)
+	entries, err := s.recentEntries(ctx, since, maxHistoryScan)
 	if err != nil {
 		return nil, err
 	}
 	out := entries[:0]
 	for _, e := range entries {
-		if q.Match(NewDocument(e.Title, e.Body)) {
+		if q.Match(match.NewDocument(e.Title, e.Body)) {
 			out = append(out, e)
 		}
 	}

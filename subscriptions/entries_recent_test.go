@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"livealert/sources"
+	"livealert/subscriptions/match"
 )
 
 func TestRecentMatches(t *testing.T) {
@@ -18,7 +19,7 @@ func TestRecentMatches(t *testing.T) {
 		clock.Set(at)
 		e := entry(id, title, "body of "+id)
 		e.Published = published
-		if _, err := s.Ingest(ctx, "wire", []sources.Entry{e}); err != nil {
+		if _, err := s.Ingest(ctx, "wire", []sources.Entry{e}, IngestOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -35,7 +36,7 @@ func TestRecentMatches(t *testing.T) {
 		}
 		return out
 	}
-	q, err := ParseQuery("drones")
+	q, err := match.ParseQuery("drones")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,11 +63,11 @@ func TestRecentMatches(t *testing.T) {
 			}
 		})
 	}
-	all, err := s.RecentEntries(ctx, time.Time{}, 2)
+	all, err := s.recentEntries(ctx, time.Time{}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := ids(all); !slices.Equal(got, []string{"c", "b"}) {
-		t.Errorf("RecentEntries limit 2 = %v, want [c b]", got)
+		t.Errorf("recentEntries limit 2 = %v, want [c b]", got)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"livealert/subscriptions/match"
 )
 
 // MaxSubscriptions is how many subscriptions one chat may have.
@@ -31,7 +33,7 @@ type Subscription struct {
 }
 
 // Label is what the subscription is shown as: the topic's name or the query.
-func (s Subscription) Label(c *Catalog) string {
+func (s Subscription) Label(c *match.Catalog) string {
 	if s.Topic == "" {
 		return s.Query
 	}
@@ -48,13 +50,13 @@ func (s *Store) FollowTopic(ctx context.Context, chatID int64, threadID int, top
 	if !ok {
 		return false, fmt.Errorf("subscriptions: follow %q: %w", topic, ErrNotFound)
 	}
-	return s.follow(ctx, chatID, threadID, TopicKey(t.Name), "")
+	return s.follow(ctx, chatID, threadID, match.TopicKey(t.Name), "")
 }
 
 // Follow subscribes the chat to its own query, which must parse. It reports false when the
 // chat already followed the same query.
 func (s *Store) Follow(ctx context.Context, chatID int64, threadID int, query string) (bool, error) {
-	if _, err := ParseQuery(query); err != nil {
+	if _, err := match.ParseQuery(query); err != nil {
 		return false, err
 	}
 	return s.follow(ctx, chatID, threadID, "", query)
@@ -96,7 +98,7 @@ func (s *Store) follow(ctx context.Context, chatID int64, threadID int, topic, q
 // UnfollowTopic removes the chat's subscription to a catalog topic in that thread. It reports
 // false when there was none.
 func (s *Store) UnfollowTopic(ctx context.Context, chatID int64, threadID int, topic string) (bool, error) {
-	return s.unfollow(ctx, `DELETE FROM subscriptions WHERE chat_id = ? AND thread_id = ? AND topic = ?`, chatID, threadID, TopicKey(topic))
+	return s.unfollow(ctx, `DELETE FROM subscriptions WHERE chat_id = ? AND thread_id = ? AND topic = ?`, chatID, threadID, match.TopicKey(topic))
 }
 
 // Unfollow removes one of the chat's subscriptions by id. It reports false when the chat has

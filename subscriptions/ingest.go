@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"livealert/sources"
+	"livealert/subscriptions/match"
 )
 
 // IngestResult says what one Ingest did.
@@ -21,17 +22,6 @@ type IngestResult struct {
 	Primed bool
 }
 
-// Ingest records the entries of one poll of a source and, in the same transaction, matches
-// every entry it had not seen against the subscriptions and queues one alert per chat (and
-// forum topic) that it matched. There is no moment at which an entry is recorded but its
-// alerts are not queued. The first poll of a source records its entries without alerting
-// anyone, so adding a source never floods chats with old news. An entry seen before is not
-// alerted again; an edited one has its stored text updated (and is alerted again only with
-// IngestOptions.AlertOnEdit, see IngestWith).
-func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Entry) (IngestResult, error) {
-	return s.IngestWith(ctx, source, entries, IngestOptions{})
-}
-
 // IngestOptions change what Ingest does with a source's entries.
 type IngestOptions struct {
 	// AlertOnEdit matches an edited entry (one whose content hash changed) again and queues
@@ -40,8 +30,14 @@ type IngestOptions struct {
 	AlertOnEdit bool
 }
 
-// IngestWith is Ingest with options.
-func (s *Store) IngestWith(ctx context.Context, source string, entries []sources.Entry, opts IngestOptions) (IngestResult, error) {
+// Ingest records the entries of one poll of a source and, in the same transaction, matches
+// every entry it had not seen against the subscriptions and queues one alert per chat (and
+// forum topic) that it matched. There is no moment at which an entry is recorded but its
+// alerts are not queued. The first poll of a source records its entries without alerting
+// anyone, so adding a source never floods chats with old news. An entry seen before is not
+// alerted again; an edited one has its stored text updated (and is alerted again only with
+// opts.AlertOnEdit).
+func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Entry, opts IngestOptions) (IngestResult, error) {
 	var res IngestResult
 	matcher := s.Matcher()
 	now := s.now()
@@ -76,7 +72,7 @@ func (s *Store) IngestWith(ctx context.Context, source string, entries []sources
 					return err
 				}
 				if opts.AlertOnEdit && !res.Primed {
-					queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(NewDocument(e.Title, e.Body)))
+					queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(match.NewDocument(e.Title, e.Body)))
 					if err != nil {
 						return err
 					}
@@ -100,7 +96,7 @@ func (s *Store) IngestWith(ctx context.Context, source string, entries []sources
 			if res.Primed {
 				continue
 			}
-			queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(NewDocument(e.Title, e.Body)))
+			queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(match.NewDocument(e.Title, e.Body)))
 			if err != nil {
 				return err
 			}
@@ -122,7 +118,7 @@ func (s *Store) IngestWith(ctx context.Context, source string, entries []sources
 // subscriptions record nothing, digest-mode ones only the match, muted chats get no alert and
 // chats in quiet hours get theirs due when the hours end. hits are ordered by chat and thread
 // (Matcher.Match's order). It returns how many alerts it queued.
-func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []Hit) (int, error) {
+func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []match.Hit) (int, error) {
 	if len(hits) == 0 {
 		return 0, nil
 	}

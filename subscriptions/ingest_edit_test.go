@@ -16,7 +16,7 @@ func TestIngestAlertOnEdit(t *testing.T) {
 	s.FollowTopic(ctx, 1, 0, "Belgorod")
 	ingest := func(e sources.Entry) IngestResult {
 		t.Helper()
-		res, err := s.IngestWith(ctx, "wire", []sources.Entry{e}, IngestOptions{AlertOnEdit: true})
+		res, err := s.Ingest(ctx, "wire", []sources.Entry{e}, IngestOptions{AlertOnEdit: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestIngestAlertOnEdit(t *testing.T) {
 	if len(ds) != 1 {
 		t.Fatalf("%d due, want 1", len(ds))
 	}
-	if err := s.Delivered(ctx, ds[0].ID); err != nil {
+	if err := s.DeliveredAll(ctx, []int64{ds[0].ID}); err != nil {
 		t.Fatal(err)
 	}
 	// Edited after it was sent: alerted again, with what matches now.

@@ -1,211 +1,14 @@
 package subscriptions
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"log/slog"
-	"slices"
+
+	"livealert/subscriptions/match"
 )
 
-// Hit is one subscription that matched an entry.
-type Hit struct {
-	SubscriptionID int64
-	ChatID         int64
-	ThreadID       int
-	// Label is what matched, as shown to the chat: the topic's name or the query as typed.
-	Label string
-}
-
-// subscriber is one subscription as the matcher keeps it, 24 bytes.
-type subscriber struct {
-	subscriptionID int64
-	chatID         int64
-	threadID       int32
-	unit           uint32 // what it follows: a unit of the matcher's index
-}
-
-// subscriptionRow is a subscription as the matcher is built from it.
-type subscriptionRow struct {
-	subscriber
-	topic, query string
-}
-
-// Matcher is an immutable snapshot of every active chat's subscriptions, compiled once: each
-// catalog topic and each distinct query is one unit of an inverted index (see match_index.go),
-// evaluated once per entry whatever the number of chats that follow it, and only when the
-// entry has a term the unit is indexed under. It is safe for concurrent use.
-type Matcher struct {
-	index  *matchIndex
-	labels []string     // unit → the topic's name or the query as typed
-	topics []bool       // unit → it is a catalog topic
-	parsed int          // how many query texts the build parsed (the others were reused)
-	subs   []subscriber // ordered as Match returns hits: by chat, thread, subscription
-	starts []uint32     // unit u's subscribers are subs[at[starts[u]:starts[u+1]]]
-	at     []uint32
-}
-
-// Match returns every subscription the document matches, ordered by chat, thread and
-// subscription.
-func (m *Matcher) Match(d *Document) []Hit {
-	x := m.index.prepare(d)
-	units, n := m.index.candidates(nil, x), 0
-	for _, u := range units {
-		if m.index.match(u, x) {
-			units[n] = u
-			n++
-		}
-	}
-	units = units[:n] // the units matched
-	count := 0
-	for _, u := range units {
-		count += int(m.starts[u+1] - m.starts[u])
-	}
-	matched := make([]uint32, 0, count) // positions in m.subs
-	for _, u := range units {
-		matched = append(matched, m.at[m.starts[u]:m.starts[u+1]]...)
-	}
-	slices.Sort(matched)
-	return m.hits(matched)
-}
-
-// matchScan is Match without the index and without sharing work between subscriptions: each
-// subscription's query is verified on its own. Tests and benchmarks compare the two.
-func (m *Matcher) matchScan(d *Document) []Hit {
-	x := m.index.prepare(d)
-	var matched []uint32
-	for i, s := range m.subs {
-		if m.index.match(s.unit, x) {
-			matched = append(matched, uint32(i))
-		}
-	}
-	return m.hits(matched)
-}
-
-// hits returns the hits of the subscriptions at the positions in m.subs.
-func (m *Matcher) hits(positions []uint32) []Hit {
-	if len(positions) == 0 {
-		return nil
-	}
-	hits := make([]Hit, len(positions))
-	for i, p := range positions {
-		s := m.subs[p]
-		hits[i] = Hit{SubscriptionID: s.subscriptionID, ChatID: s.chatID, ThreadID: int(s.threadID), Label: m.labels[s.unit]}
-	}
-	return hits
-}
-
-// buildMatcher compiles the subscriptions. Subscriptions to a topic not in the catalog, or
-// whose query does not parse, are skipped and logged. Each distinct query text is compiled
-// once: copied from prev (the matcher being replaced; nil for none) when it has it, parsed
-// otherwise, spread over GOMAXPROCS goroutines (see compileQueries), which return before
-// buildMatcher does. Units are numbered: the valid query texts in the order rows first have
-// them, then the topics in the same way.
-func buildMatcher(catalog *Catalog, rows []subscriptionRow, prev *Matcher, log *slog.Logger) *Matcher {
-	var prevUnit map[string]uint32 // query text → unit of prev
-	var prevIndex *matchIndex
-	if prev != nil {
-		prevUnit, prevIndex = make(map[string]uint32, len(prev.labels)), prev.index
-		for u, label := range prev.labels {
-			if !prev.topics[u] {
-				prevUnit[label] = uint32(u)
-			}
-		}
-	}
-	distinct := make(map[string]int32, len(rows)) // query text → index in srcs
-	rowSrc := make([]int32, len(rows))            // row → index in srcs, -1 for a topic
-	var srcs []querySource
-	parsed := 0
-	for i, r := range rows {
-		if r.topic != "" {
-			rowSrc[i] = -1
-			continue
-		}
-		k, ok := distinct[r.query]
-		if !ok {
-			k = int32(len(srcs))
-			distinct[r.query] = k
-			src := querySource{text: r.query, prev: -1}
-			if u, ok := prevUnit[r.query]; ok {
-				src.prev = int32(u)
-			} else {
-				parsed++
-			}
-			srcs = append(srcs, src)
-		}
-		rowSrc[i] = k
-	}
-	distinct, prevUnit = nil, nil // garbage from here on
-	b, errs := compileQueries(srcs, prevIndex)
-
-	m := &Matcher{parsed: parsed}
-	srcUnit := make([]int32, len(srcs)) // index in srcs → unit, -1 when it does not parse
-	m.labels = make([]string, 0, len(srcs)+len(catalog.topics))
-	for i, src := range srcs {
-		srcUnit[i] = -1
-		if errs[i] == nil {
-			srcUnit[i] = int32(len(m.labels))
-			m.labels = append(m.labels, src.text)
-		}
-	}
-	m.topics = make([]bool, len(m.labels), cap(m.labels))
-	topicUnit := map[string]uint32{}
-	m.subs = make([]subscriber, 0, len(rows))
-	for i, r := range rows {
-		var u uint32
-		if k := rowSrc[i]; k >= 0 {
-			if srcUnit[k] < 0 {
-				log.Warn("subscription with invalid query skipped", "subscription_id", r.subscriptionID, "error", errs[k])
-				continue
-			}
-			u = uint32(srcUnit[k])
-		} else {
-			var ok bool
-			if u, ok = topicUnit[r.topic]; !ok {
-				ti, known := catalog.byKey[r.topic]
-				if !known {
-					log.Warn("subscription to unknown topic skipped", "subscription_id", r.subscriptionID, "topic", r.topic)
-					continue
-				}
-				u = b.addTopic(catalog.compiled[ti])
-				m.labels = append(m.labels, catalog.topics[ti].Name)
-				m.topics = append(m.topics, true)
-				topicUnit[r.topic] = u
-			}
-		}
-		s := r.subscriber
-		s.unit = u
-		m.subs = append(m.subs, s)
-	}
-	m.index = b.build()
-	slices.SortFunc(m.subs, func(a, b subscriber) int {
-		switch {
-		case a.chatID != b.chatID:
-			return cmp.Compare(a.chatID, b.chatID)
-		case a.threadID != b.threadID:
-			return cmp.Compare(a.threadID, b.threadID)
-		}
-		return cmp.Compare(a.subscriptionID, b.subscriptionID)
-	})
-	m.subs = slices.Clip(m.subs)
-	m.starts = make([]uint32, len(m.labels)+1)
-	for _, s := range m.subs {
-		m.starts[s.unit+1]++
-	}
-	for u := range m.labels {
-		m.starts[u+1] += m.starts[u]
-	}
-	m.at = make([]uint32, len(m.subs))
-	fill := slices.Clone(m.starts[:len(m.labels)])
-	for i, s := range m.subs {
-		m.at[fill[s.unit]] = uint32(i)
-		fill[s.unit]++
-	}
-	return m
-}
-
 // Matcher returns the matcher of the subscriptions as they were after the last change.
-func (s *Store) Matcher() *Matcher { return s.matcher.Load() }
+func (s *Store) Matcher() *match.Matcher { return s.matcher.Load() }
 
 // rebuildMatcher compiles the subscriptions of every active chat and swaps the new matcher in;
 // matching goes on with the old one until then.
@@ -221,10 +24,10 @@ func (s *Store) rebuildMatcher(ctx context.Context) error {
 		return fmt.Errorf("subscriptions: load subscriptions: %w", err)
 	}
 	defer rows.Close()
-	var subs []subscriptionRow
+	var subs []match.Row
 	for rows.Next() {
-		var r subscriptionRow
-		if err := rows.Scan(&r.subscriptionID, &r.chatID, &r.threadID, &r.topic, &r.query); err != nil {
+		var r match.Row
+		if err := rows.Scan(&r.SubscriptionID, &r.ChatID, &r.ThreadID, &r.Topic, &r.Query); err != nil {
 			return fmt.Errorf("subscriptions: load subscriptions: %w", err)
 		}
 		subs = append(subs, r)
@@ -232,6 +35,6 @@ func (s *Store) rebuildMatcher(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("subscriptions: load subscriptions: %w", err)
 	}
-	s.matcher.Store(buildMatcher(s.catalog, subs, s.matcher.Load(), s.log))
+	s.matcher.Store(match.NewMatcher(s.catalog, subs, s.matcher.Load(), s.log))
 	return nil
 }

@@ -53,36 +53,6 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return time.Unix(due.Int64, 0).UTC(), due.Valid, nil
 }
 
-// Delivered removes a message Telegram accepted from the queue.
-func (s *Store) Delivered(ctx context.Context, id int64) error {
-	return s.exec(ctx, "delivered", `DELETE FROM outbox WHERE id = ?`, id)
-}
-
-// Postpone makes a message due again at until, counting the failed attempt and its reason.
-func (s *Store) Postpone(ctx context.Context, id int64, until time.Time, reason string) error {
-	return s.exec(ctx, "postpone", `UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,
-		unix(until), reason, id)
-}
-
-// DeadLetter takes a message Telegram refused for good off the queue and keeps it, with the
-// reason, for the operator.
-func (s *Store) DeadLetter(ctx context.Context, id int64, reason string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO dead_letters (chat_id, kind, entry_id, text, reason, created_at)
-			SELECT chat_id, kind, entry_id, text, ?, ? FROM outbox WHERE id = ?`, reason, unix(s.now()), id)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("subscriptions: dead-letter %d: %w", id, err)
-	}
-	return nil
-}
-
 // exec runs one statement in a write transaction; what names it in an error.
 func (s *Store) exec(ctx context.Context, what, query string, args ...any) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {

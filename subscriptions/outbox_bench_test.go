@@ -41,13 +41,13 @@ func BenchmarkOutboxEnqueue(b *testing.B) {
 	const chats = 10_000
 	s, _ := openTestStore(b)
 	seedFollowers(b, s, chats)
-	if _, err := s.Ingest(context.Background(), "wire", nil); err != nil { // prime the source
+	if _, err := s.Ingest(context.Background(), "wire", nil, IngestOptions{}); err != nil { // prime the source
 		b.Fatal(err)
 	}
 	cpu := cpuTime()
 	b.ResetTimer()
 	for i := range b.N {
-		res, err := s.Ingest(context.Background(), "wire", []sources.Entry{entry(fmt.Sprint(i), "Drone shot down")})
+		res, err := s.Ingest(context.Background(), "wire", []sources.Entry{entry(fmt.Sprint(i), "Drone shot down")}, IngestOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -75,15 +75,15 @@ func BenchmarkChatDeliveries(b *testing.B) {
 	s, _ := openTestStore(b)
 	seedFollowers(b, s, chats)
 	ctx := context.Background()
-	if _, err := s.Ingest(ctx, "wire", nil); err != nil {
+	if _, err := s.Ingest(ctx, "wire", nil, IngestOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.Ingest(ctx, "wire", []sources.Entry{entry("1", "Drone shot down")}); err != nil {
+	if _, err := s.Ingest(ctx, "wire", []sources.Entry{entry("1", "Drone shot down")}, IngestOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := range b.N {
-		ds, err := s.ChatDeliveries(ctx, int64(i%chats+1), 64)
+		ds, err := s.chatDeliveries(ctx, int64(i%chats+1), 64)
 		if err != nil || len(ds) != 1 {
 			b.Fatalf("%d deliveries (%v)", len(ds), err)
 		}

@@ -16,11 +16,11 @@ type DueChat struct {
 	Due []Delivery
 }
 
-// DueChats returns up to limit active chats with due messages whose id is greater than after,
+// dueChats returns up to limit active chats with due messages whose id is greater than after,
 // by increasing id. Walking the id space this way, and starting again from the lowest id when
 // fewer than limit come back, visits every chat with due messages in turn (round-robin), however
 // long the queue of any one chat is.
-func (s *Store) DueChats(ctx context.Context, after int64, limit int) ([]DueChat, error) {
+func (s *Store) dueChats(ctx context.Context, after int64, limit int) ([]DueChat, error) {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT c.id, c.type FROM chats c
 		WHERE c.active = 1 AND c.id > ?
@@ -45,7 +45,7 @@ func (s *Store) DueChats(ctx context.Context, after int64, limit int) ([]DueChat
 	return out, nil
 }
 
-// DueQueues is DueChats with each chat's oldest due messages, up to perChat of them, read in
+// DueQueues is dueChats with each chat's oldest due messages, up to perChat of them, read in
 // the same query.
 func (s *Store) DueQueues(ctx context.Context, after int64, limit, perChat int) ([]DueChat, error) {
 	stmt, err := s.prepare(ctx, `
@@ -84,8 +84,8 @@ func (s *Store) DueQueues(ctx context.Context, after int64, limit, perChat int) 
 	return out, nil
 }
 
-// ChatDeliveries returns up to limit due messages of one active chat, oldest first.
-func (s *Store) ChatDeliveries(ctx context.Context, chatID int64, limit int) ([]Delivery, error) {
+// chatDeliveries returns up to limit due messages of one active chat, oldest first.
+func (s *Store) chatDeliveries(ctx context.Context, chatID int64, limit int) ([]Delivery, error) {
 	ds, err := s.deliveries(ctx, `o.chat_id = ? AND o.due_at <= ? AND c.active = 1`, limit, chatID, unix(s.now()))
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions: deliveries of chat %d: %w", chatID, err)

@@ -28,7 +28,7 @@ func TestDueChatsWalksChatsInTurn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.DueChats(ctx, tt.after, tt.limit)
+			got, err := s.dueChats(ctx, tt.after, tt.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,14 +58,14 @@ func TestDueChatsWalksChatsInTurn(t *testing.T) {
 			t.Fatalf("queue of chat %d: %+v, want its two oldest alerts, a and b", q.ID, q.Due)
 		}
 	}
-	ds, err := s.ChatDeliveries(ctx, 7, 10)
+	ds, err := s.chatDeliveries(ctx, 7, 10)
 	if err != nil || len(ds) != 3 || ds[0].Entry.ID != "a" || ds[2].Entry.ID != "c" {
 		t.Fatalf("deliveries of chat 7: %+v (%v), want a, b, c", ds, err)
 	}
 	if _, err := s.DeactivateChat(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	if ds, _ := s.ChatDeliveries(ctx, 7, 10); len(ds) != 0 {
+	if ds, _ := s.chatDeliveries(ctx, 7, 10); len(ds) != 0 {
 		t.Fatalf("an inactive chat has %d deliveries", len(ds))
 	}
 }
@@ -80,7 +80,7 @@ func TestOutboxFailuresAndStats(t *testing.T) {
 	s.FollowTopic(ctx, 2, 0, "Drones")
 	start := clock.Now()
 	mustIngest(t, s, entry("a", "Drone one"), entry("b", "Drone two"))
-	ds, _ := s.ChatDeliveries(ctx, 1, 10)
+	ds, _ := s.chatDeliveries(ctx, 1, 10)
 	ids := []int64{ds[0].ID, ds[1].ID}
 	clock.Set(start.Add(time.Minute))
 	if err := s.PostponeAll(ctx, ids, start.Add(2*time.Minute), "502"); err != nil {
@@ -91,7 +91,7 @@ func TestOutboxFailuresAndStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Set(start.Add(3 * time.Minute))
-	ds, _ = s.ChatDeliveries(ctx, 1, 10)
+	ds, _ = s.chatDeliveries(ctx, 1, 10)
 	if len(ds) != 2 || ds[0].Attempts != 2 || !ds[0].FailingSince.Equal(start.Add(time.Minute)) {
 		t.Fatalf("after two failures: %+v, want 2 attempts failing since the first", ds)
 	}
@@ -114,24 +114,6 @@ func TestOutboxFailuresAndStats(t *testing.T) {
 	st, _ = s.OutboxStats(ctx)
 	if want := (OutboxStats{DeadLetters: 1, InactiveChats: 1, Dropped: 2}); st != want {
 		t.Fatalf("stats %+v, want %+v", st, want)
-	}
-}
-
-func TestSendPauseOnlyGrows(t *testing.T) {
-	s, _ := openTestStore(t)
-	ctx := context.Background()
-	if p, err := s.SendPause(ctx); err != nil || !p.IsZero() {
-		t.Fatalf("fresh store pause %v (%v), want none", p, err)
-	}
-	until := time.Date(2024, 3, 1, 10, 0, 7, 250e6, time.UTC)
-	if err := s.SetSendPause(ctx, until); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetSendPause(ctx, until.Add(-5*time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if p, _ := s.SendPause(ctx); !p.Equal(until) {
-		t.Fatalf("pause %v, want %v (a shorter pause must not shorten it)", p, until)
 	}
 }
 

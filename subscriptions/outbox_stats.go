@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// droppedKey counts, in bot_state, the queued messages dropped because their chat refused
-// the bot.
-const droppedKey = "outbox_dropped_inactive"
-
 // OutboxStats is the state of delivery, for the operator.
 type OutboxStats struct {
 	// Queued counts the messages waiting, Due those of them due now (of active chats).
@@ -38,7 +34,7 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 			(SELECT MIN(o.due_at) FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE c.active = 1 AND o.due_at <= ?1),
 			(SELECT COUNT(*) FROM dead_letters),
 			(SELECT COUNT(*) FROM chats WHERE active = 0),
-			(SELECT value FROM bot_state WHERE key = ?2)`, unix(s.now()), droppedKey).
+			(SELECT value FROM key_values WHERE key = ?2)`, unix(s.now()), droppedKey).
 		Scan(&st.Queued, &st.Due, &oldest, &st.DeadLetters, &st.InactiveChats, &dropped)
 	if err != nil {
 		return OutboxStats{}, fmt.Errorf("subscriptions: outbox stats: %w", err)
@@ -58,7 +54,7 @@ func countDropped(ctx context.Context, tx *sql.Tx, n int64) error {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO bot_state (key, value) VALUES (?1, ?2)
+		INSERT INTO key_values (key, value) VALUES (?1, ?2)
 		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + ?2`, droppedKey, n)
 	return err
 }

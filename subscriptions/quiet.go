@@ -26,10 +26,10 @@ func ParseQuietHours(s string) (start, end string, err error) {
 	return fmt.Sprintf("%02d:%02d", h1, m1), fmt.Sprintf("%02d:%02d", h2, m2), nil
 }
 
-// QuietUntil reports whether now falls in the quiet hours [start, end) of the wall clock in
+// quietUntil reports whether now falls in the quiet hours [start, end) of the wall clock in
 // loc, and if so the instant they end (the next time the clock reads end, with NextDigest's
 // rules on days the clock jumps). start == "" means no quiet hours.
-func QuietUntil(now time.Time, start, end string, loc *time.Location) (time.Time, bool) {
+func quietUntil(now time.Time, start, end string, loc *time.Location) (time.Time, bool) {
 	if start == "" || end == "" {
 		return time.Time{}, false
 	}

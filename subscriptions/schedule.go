@@ -56,10 +56,10 @@ func wallTime(y int, mo time.Month, d, h, m int, loc *time.Location) time.Time {
 // digest covers the gap.
 const CatchUpWindow = 12 * time.Hour
 
-// LastDigest returns the latest instant at or before t at which the wall clock in loc reads
+// lastDigest returns the latest instant at or before t at which the wall clock in loc reads
 // hhmm, with NextDigest's rules for days when hhmm is skipped or repeated. hhmm must have
 // passed ParseClock.
-func LastDigest(t time.Time, hhmm string, loc *time.Location) time.Time {
+func lastDigest(t time.Time, hhmm string, loc *time.Location) time.Time {
 	h, m, err := ParseClock(hhmm)
 	if err != nil {
 		return time.Time{}

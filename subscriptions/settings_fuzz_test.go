@@ -27,11 +27,11 @@ func FuzzParseSettings(f *testing.F) {
 			}
 		}
 		if start, end, err := ParseQuietHours(s); err == nil {
-			if until, quiet := QuietUntil(now, start, end, time.UTC); quiet && !until.After(now) {
+			if until, quiet := quietUntil(now, start, end, time.UTC); quiet && !until.After(now) {
 				t.Fatalf("quiet hours %q end at %v, not after %v", s, until, now)
 			}
 		}
-		if d, err := ParseMuteDuration(s); err == nil && (d < time.Minute || d > MaxMute) {
+		if d, err := ParseMuteDuration(s); err == nil && (d < time.Minute || d > maxMute) {
 			t.Fatalf("ParseMuteDuration(%q) = %v, outside its bounds", s, d)
 		}
 		if m, ok := ParseMode(s); ok && m != ModeInstant && m != ModeDigest && m != ModeBoth {

@@ -3,11 +3,9 @@ package subscriptions
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"strings"
 	"sync"
@@ -15,11 +13,10 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
-	"github.com/pressly/goose/v3"
-)
 
-//go:embed migrations/*.sql
-var migrations embed.FS
+	"livealert/subscriptions/match"
+	"livealert/subscriptions/migrations"
+)
 
 // ErrNotFound is returned when the chat, subscription or row asked for does not exist.
 var ErrNotFound = errors.New("subscriptions: not found")
@@ -29,7 +26,7 @@ type Options struct {
 	// Path is the SQLite database file; it is created when missing.
 	Path string
 	// Topics is the catalog chats may follow.
-	Topics []Topic
+	Topics []match.Topic
 	// DigestTime ("HH:MM") and TimeZone are what a new chat starts with.
 	DigestTime string
 	TimeZone   *time.Location
@@ -46,12 +43,12 @@ type Store struct {
 	writer  *sql.DB
 	reader  *sql.DB
 	opts    Options
-	catalog *Catalog
+	catalog *match.Catalog
 	log     *slog.Logger
 
-	rebuild sync.Mutex              // serialises matcher rebuilds
-	matcher atomic.Pointer[Matcher] // the matcher of the current subscriptions
-	zones   sync.Map                // zone name → *time.Location, see location
+	rebuild sync.Mutex                    // serialises matcher rebuilds
+	matcher atomic.Pointer[match.Matcher] // the matcher of the current subscriptions
+	zones   sync.Map                      // zone name → *time.Location, see location
 
 	prepMu   sync.Mutex
 	prepared map[string]*sql.Stmt // hot read queries, prepared once on the read pool
@@ -78,7 +75,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	catalog, err := NewCatalog(opts.Topics)
+	catalog, err := match.NewCatalog(opts.Topics)
 	if err != nil {
 		return nil, err
 	}
@@ -95,9 +92,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.writer.Close()
 		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
 	}
-	if err := migrate(ctx, s.writer); err != nil {
+	if err := checkWritable(ctx, s.writer); err != nil {
 		s.writer.Close()
-		return nil, err
+		return nil, fmt.Errorf("subscriptions: database %s is not writable: %w", opts.Path, err)
+	}
+	if err := migrations.Up(ctx, s.writer); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
 	}
 	s.reader, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_query_only=true&_stmt_cache_size=64")
 	if err != nil {
@@ -112,23 +113,22 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// checkWritable makes a change to db's schema in a write transaction and rolls it back: it
+// fails when SQLite may only read the database (the file or its directory not writable by
+// the process, a read-only file system, a file format newer than this SQLite writes), so that
+// a store that could not record anything is not opened at all.
+func checkWritable(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `CREATE TABLE livealert_writable_check (x INTEGER)`)
+	return err
+}
+
 // sqlitePath escapes the characters that mean something in an SQLite URI filename.
 var sqlitePath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
-
-func migrate(ctx context.Context, db *sql.DB) error {
-	dir, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("subscriptions: migrate: %w", err)
-	}
-	provider, err := goose.NewProvider(goose.DialectSQLite3, db, dir)
-	if err != nil {
-		return fmt.Errorf("subscriptions: migrate: %w", err)
-	}
-	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("subscriptions: migrate: %w", err)
-	}
-	return nil
-}
 
 // Close closes the database.
 func (s *Store) Close() error {
@@ -160,7 +160,7 @@ func (s *Store) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // Catalog returns the topics chats may follow.
-func (s *Store) Catalog() *Catalog { return s.catalog }
+func (s *Store) Catalog() *match.Catalog { return s.catalog }
 
 // now returns the store's clock reading, truncated to whole seconds as stored.
 func (s *Store) now() time.Time { return s.opts.Now().UTC() }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"livealert/sources"
+	"livealert/subscriptions/match"
 )
 
 // testClock is a settable clock.
@@ -28,7 +29,7 @@ func (c *testClock) Set(t time.Time) {
 	c.t = t
 }
 
-var testTopics = []Topic{
+var testTopics = []match.Topic{
 	{Name: "Drones", Keywords: []string{"drone", "UAV", `"unmanned aerial vehicle"`}},
 	{Name: "Belgorod", Keywords: []string{"Belgorod"}},
 	{Name: "Air defence", Keywords: []string{`"air defence"`, `"shot down"`}},
@@ -69,11 +70,20 @@ func mustStart(t testing.TB, s *Store, id int64, typ string) Chat {
 
 func mustIngest(t *testing.T, s *Store, entries ...sources.Entry) IngestResult {
 	t.Helper()
-	res, err := s.Ingest(context.Background(), "wire", entries)
+	res, err := s.Ingest(context.Background(), "wire", entries, IngestOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// recordOneDigest records one run with RecordDigests and reports whether it was queued.
+func recordOneDigest(ctx context.Context, s *Store, run DigestRun) (bool, error) {
+	queued, err := s.RecordDigests(ctx, []DigestRun{run})
+	if err != nil {
+		return false, err
+	}
+	return queued[0], nil
 }
 
 func due(t *testing.T, s *Store) []Delivery {
@@ -219,13 +229,13 @@ func TestOutboxLifecycle(t *testing.T) {
 	if len(ds) != 3 {
 		t.Fatalf("%d due, want 3", len(ds))
 	}
-	if err := s.Delivered(ctx, ds[0].ID); err != nil {
+	if err := s.DeliveredAll(ctx, []int64{ds[0].ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Postpone(ctx, ds[1].ID, clock.Now().Add(time.Minute), "502 bad gateway"); err != nil {
+	if err := s.PostponeAll(ctx, []int64{ds[1].ID}, clock.Now().Add(time.Minute), "502 bad gateway"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeadLetter(ctx, ds[2].ID, "bad request: chat not found"); err != nil {
+	if err := s.DeadLetterAll(ctx, []int64{ds[2].ID}, "bad request: chat not found"); err != nil {
 		t.Fatal(err)
 	}
 	if left := due(t, s); len(left) != 0 {
@@ -346,17 +356,27 @@ func TestFollowLimitsAndDuplicates(t *testing.T) {
 	}
 }
 
-func TestUpdateOffsetOnlyGrows(t *testing.T) {
+func TestRaiseIntOnlyGrows(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	ctx := context.Background()
-	for _, id := range []int64{5, 9, 7} {
-		if err := s.SaveUpdateOffset(ctx, id); err != nil {
+	if v, ok, err := s.Value(ctx, "k"); err != nil || ok || v != "" {
+		t.Fatalf("fresh store: %q, %v (%v), want none", v, ok, err)
+	}
+	for _, v := range []int64{5, 9, 7, -1} {
+		if err := s.RaiseInt(ctx, "k", v); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := s.UpdateOffset(ctx)
-	if err != nil || got != 9 {
-		t.Fatalf("offset %d (%v), want 9", got, err)
+	if v, ok, err := s.Value(ctx, "k"); err != nil || !ok || v != "9" {
+		t.Fatalf("value %q, %v (%v), want 9", v, ok, err)
+	}
+	// Values compare as integers, not as text ("10" < "9").
+	if err := s.RaiseInt(ctx, "k", 10); err != nil {
+		t.Fatal(err)
+	}
+	if v, _, _ := s.Value(ctx, "k"); v != "10" {
+		t.Fatalf("value %q, want 10", v)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // Config is the YAML configuration file.
@@ -229,7 +230,7 @@ func (c *Config) Validate() []string {
 	topics := map[string]int{}
 	for i, t := range c.Topics {
 		at := fmt.Sprintf("topics[%d]", i)
-		key := subscriptions.TopicKey(t.Name)
+		key := match.TopicKey(t.Name)
 		switch {
 		case key == "":
 			p.add(at+".name", "missing: every topic needs a name")
@@ -244,12 +245,12 @@ func (c *Config) Validate() []string {
 			p.add(at+".keywords", "missing: a topic needs at least one keyword")
 		}
 		for j, k := range t.Keywords {
-			if _, err := subscriptions.ParseQuery(k); err != nil {
+			if _, err := match.ParseQuery(k); err != nil {
 				p.add(fmt.Sprintf("%s.keywords[%d]", at, j), "%q: %v", k, err)
 			}
 		}
 		for j, k := range t.Exclude {
-			if _, err := subscriptions.ParseQuery(k); err != nil {
+			if _, err := match.ParseQuery(k); err != nil {
 				p.add(fmt.Sprintf("%s.exclude[%d]", at, j), "%q: %v", k, err)
 			}
 		}

@@ -27,9 +27,9 @@ type SelectorsConfig struct {
 // followed, each under its YAML path (at is the source's, "sources[2]").
 func (s SourceConfig) validateReading(at string, p *problems) {
 	format := sources.Format(s.Format)
-	if format != "" && !slices.Contains(sources.Formats, format) {
-		names := make([]string, len(sources.Formats))
-		for i, f := range sources.Formats {
+	if format != "" && !slices.Contains(sources.Formats(), format) {
+		names := make([]string, len(sources.Formats()))
+		for i, f := range sources.Formats() {
 			names[i] = string(f)
 		}
 		p.add(at+".format", "%q is not one of %s", s.Format, strings.Join(names, ", "))

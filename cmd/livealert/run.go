@@ -13,6 +13,7 @@ import (
 	"livealert/bot"
 	"livealert/sources"
 	"livealert/subscriptions"
+	"livealert/subscriptions/match"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -87,9 +88,9 @@ func newLogger(w io.Writer, c LogConfig) *slog.Logger {
 // serve opens the store and runs the bot until ctx ends.
 func (p *program) serve(ctx context.Context, cfg Config, token string, logger *slog.Logger) error {
 	zone, _ := subscriptions.ParseZone(cfg.Digest.TimeZone) // Validate accepted it
-	topics := make([]subscriptions.Topic, 0, len(cfg.Topics))
+	topics := make([]match.Topic, 0, len(cfg.Topics))
 	for _, t := range cfg.Topics {
-		topics = append(topics, subscriptions.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude})
+		topics = append(topics, match.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude})
 	}
 	store, err := subscriptions.Open(ctx, subscriptions.Options{
 		Path:       cfg.Storage.Path,

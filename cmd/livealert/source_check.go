@@ -108,7 +108,7 @@ func (p *program) sourceCommand(ctx context.Context, args []string) error {
 }
 
 func isFormat(f sources.Format) bool {
-	for _, known := range sources.Formats {
+	for _, known := range sources.Formats() {
 		if f == known {
 			return true
 		}
