@@ -66,6 +66,7 @@ type Bot struct {
 	sender  *sender
 
 	chatAdmins adminCache // who administers which group or channel (cmd_admin.go)
+	updates    *dispatcher
 }
 
 // Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches
@@ -102,6 +103,8 @@ func (b *Bot) run(ctx context.Context) error {
 		}
 		g.Go(func() error { return b.sender.run(ctx) })
 		b.tg.Start(ctx)
+		b.updates.wait()
+		b.sender.replies.wait()
 		return nil
 	})
 	return g.Wait()
@@ -155,6 +158,7 @@ func newBot(opts Options) (*Bot, error) {
 	for _, id := range opts.Admins {
 		b.admins[id] = true
 	}
+	b.updates = newDispatcher(b.log, func(ctx context.Context, u *models.Update) { b.handleUpdate(ctx, nil, u) }, b.store.SaveUpdateOffset)
 	offset, err := opts.Store.UpdateOffset(context.Background())
 	if err != nil {
 		return nil, err
@@ -163,13 +167,15 @@ func newBot(opts Options) (*Bot, error) {
 		tgbot.WithServerURL(strings.TrimRight(opts.APIURL, "/")),
 		tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: wholeBodies{next: transport(opts)}}),
+		// One worker calling the default handler inline: updates reach the dispatcher by
+		// increasing id, which its offset rule needs.
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithInitialOffset(offset),
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{
 			models.AllowedUpdateMessage, models.AllowedUpdateChannelPost,
 			models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember,
 		}),
-		tgbot.WithDefaultHandler(b.handleUpdate),
+		tgbot.WithDefaultHandler(func(ctx context.Context, _ *tgbot.Bot, u *models.Update) { b.updates.take(ctx, u) }),
 		tgbot.WithErrorsHandler(func(err error) {
 			b.log.Warn("telegram client error", "error", b.redact(err))
 		}),

@@ -71,8 +71,11 @@ type harnessOptions struct {
 	// liveblog), polled every PollInterval (default 50ms); change it with setPage.
 	Page         string
 	PollInterval time.Duration
-	// API shapes the fake Bot API server.
+	// API shapes the fake Bot API server. Unless API.EnforceLimits, replies skip the chats'
+	// rate limits (the fake does not enforce them, and each command of a test waits for its
+	// answer); alerts keep them either way.
 	API telegramtest.Options
+
 	// Bot adjusts the bot's options before each start.
 	Bot func(*Options)
 }
@@ -183,6 +186,7 @@ func (h *harness) start() {
 		store.Close()
 		h.t.Fatalf("new bot: %v", err)
 	}
+	b.sender.replies.unpaced = !h.opts.API.EnforceLimits
 	connected := h.api.Calls("setMyCommands") + 1
 	ctx, cancel := context.WithCancel(h.ctx)
 	h.store, h.bot, h.cancel, h.done = store, b, cancel, make(chan error, 1)
