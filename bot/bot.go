@@ -66,6 +66,7 @@ type Bot struct {
 	sender  *sender
 
 	chatAdmins adminCache // who administers which group or channel (cmd_admin.go)
+	budget     *commandBudget
 	updates    *dispatcher
 }
 
@@ -158,7 +159,8 @@ func newBot(opts Options) (*Bot, error) {
 	for _, id := range opts.Admins {
 		b.admins[id] = true
 	}
-	b.updates = newDispatcher(b.log, func(ctx context.Context, u *models.Update) { b.handleUpdate(ctx, nil, u) }, b.store.SaveUpdateOffset)
+	b.budget = newCommandBudget(opts.Now)
+	b.updates = newDispatcher(b.log, b.handleBudgeted, b.store.SaveUpdateOffset)
 	offset, err := opts.Store.UpdateOffset(context.Background())
 	if err != nil {
 		return nil, err

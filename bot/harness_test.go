@@ -75,7 +75,9 @@ type harnessOptions struct {
 	// rate limits (the fake does not enforce them, and each command of a test waits for its
 	// answer); alerts keep them either way.
 	API telegramtest.Options
-
+	// Budget turns on the users' command budget, on the harness clock (which stands still
+	// unless the test moves it).
+	Budget bool
 	// Bot adjusts the bot's options before each start.
 	Bot func(*Options)
 }
@@ -187,6 +189,9 @@ func (h *harness) start() {
 		h.t.Fatalf("new bot: %v", err)
 	}
 	b.sender.replies.unpaced = !h.opts.API.EnforceLimits
+	if !h.opts.Budget {
+		b.budget = nil
+	}
 	connected := h.api.Calls("setMyCommands") + 1
 	ctx, cancel := context.WithCancel(h.ctx)
 	h.store, h.bot, h.cancel, h.done = store, b, cancel, make(chan error, 1)
