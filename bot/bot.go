@@ -68,6 +68,8 @@ type Bot struct {
 	buttons []buttonSpec
 
 	chatAdmins adminCache // who administers which group or channel (cmd_admin.go)
+	budget     *commandBudget
+	updates    *dispatcher
 }
 
 // Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches
@@ -104,6 +106,8 @@ func (b *Bot) run(ctx context.Context) error {
 		}
 		g.Go(func() error { return b.sender.run(ctx) })
 		b.tg.Start(ctx)
+		b.updates.wait()
+		b.sender.replies.wait()
 		return nil
 	})
 	return g.Wait()
@@ -159,6 +163,10 @@ func newBot(opts Options) (*Bot, error) {
 	for _, id := range opts.Admins {
 		b.admins[id] = true
 	}
+	b.budget = newCommandBudget(opts.Now)
+	b.updates = newDispatcher(b.log, b.handleBudgeted, func(ctx context.Context, id int64) error {
+		return saveUpdateOffset(ctx, b.store, id)
+	})
 	offset, err := updateOffset(context.Background(), opts.Store)
 	if err != nil {
 		return nil, err
@@ -167,13 +175,15 @@ func newBot(opts Options) (*Bot, error) {
 		tgbot.WithServerURL(strings.TrimRight(opts.APIURL, "/")),
 		tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: wholeBodies{next: transport(opts)}}),
+		// One worker calling the default handler inline: updates reach the dispatcher by
+		// increasing id, which its offset rule needs.
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithInitialOffset(offset),
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{
 			models.AllowedUpdateMessage, models.AllowedUpdateChannelPost,
 			models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember,
 		}),
-		tgbot.WithDefaultHandler(b.handleUpdate),
+		tgbot.WithDefaultHandler(func(ctx context.Context, _ *tgbot.Bot, u *models.Update) { b.updates.take(ctx, u) }),
 		tgbot.WithErrorsHandler(func(err error) {
 			b.log.Warn("telegram client error", "error", b.redact(err))
 		}),

@@ -69,9 +69,6 @@ func (b *Bot) handleUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) 
 	case u.MyChatMember != nil:
 		b.handleMembership(ctx, u.MyChatMember)
 	}
-	if err := saveUpdateOffset(ctx, b.store, u.ID); err != nil {
-		b.log.Error("save update offset failed", "error", err)
-	}
 }
 
 func chatInfo(c models.Chat) subscriptions.ChatInfo {

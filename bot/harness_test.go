@@ -72,8 +72,13 @@ type harnessOptions struct {
 	// liveblog), polled every PollInterval (default 50ms); change it with setPage.
 	Page         string
 	PollInterval time.Duration
-	// API shapes the fake Bot API server.
+	// API shapes the fake Bot API server. Unless API.EnforceLimits, replies skip the chats'
+	// rate limits (the fake does not enforce them, and each command of a test waits for its
+	// answer); alerts keep them either way.
 	API telegramtest.Options
+	// Budget turns on the users' command budget, on the harness clock (which stands still
+	// unless the test moves it).
+	Budget bool
 	// Bot adjusts the bot's options before each start.
 	Bot func(*Options)
 }
@@ -183,6 +188,10 @@ func (h *harness) start() {
 	if err != nil {
 		store.Close()
 		h.t.Fatalf("new bot: %v", err)
+	}
+	b.sender.replies.unpaced = !h.opts.API.EnforceLimits
+	if !h.opts.Budget {
+		b.budget = nil
 	}
 	connected := h.api.Calls("setMyCommands") + len(menus(b.cmds.list, opts.Admins)) // connect's last calls
 	ctx, cancel := context.WithCancel(h.ctx)

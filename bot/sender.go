@@ -22,9 +22,11 @@ type sender struct {
 	b      *Bot
 	limits *sendLimits
 	acks   *acks
-	wakeup chan struct{} // messages were queued
-	freed  chan struct{} // a worker finished a chat
-	slots  chan struct{} // the global limiter's slots, handed out by pace
+	// replies sends the answers to commands within the same limits.
+	replies *replies
+	wakeup  chan struct{} // messages were queued
+	freed   chan struct{} // a worker finished a chat
+	slots   chan struct{} // the global limiter's slots, handed out by pace
 
 	mu    sync.Mutex
 	busy  map[int64]bool // chats a worker holds
@@ -38,7 +40,7 @@ type sender struct {
 }
 
 func newSender(b *Bot) *sender {
-	return &sender{
+	s := &sender{
 		b:        b,
 		limits:   newSendLimits(b.opts),
 		acks:     newAcks(b.store),
@@ -49,6 +51,8 @@ func newSender(b *Bot) *sender {
 		solo:     map[int64]bool{},
 		released: map[int64]uint64{},
 	}
+	s.replies = newReplies(s)
+	return s
 }
 
 // wake tells the sender that messages were queued.

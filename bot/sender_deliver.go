@@ -181,26 +181,6 @@ func (s *sender) send(ctx context.Context, o outgoing, text string, kb *models.I
 	return err
 }
 
-// sendReply sends an answer to a command outside the queue but within the global limit: after
-// any 429 pause, and once more after the pause a 429 it gets starts.
-func (s *sender) sendReply(ctx context.Context, p *tgbot.SendMessageParams) error {
-	for attempt := 0; ; attempt++ {
-		if err := s.waitTurn(ctx); err != nil {
-			return err
-		}
-		_, err := s.b.tg.SendMessage(ctx, p)
-		var tooMany *tgbot.TooManyRequestsError
-		if attempt > 0 || !errors.As(err, &tooMany) {
-			return err
-		}
-		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
-		s.setPause(until)
-		if err := setSendPause(ctx, s.b.store, until); err != nil {
-			s.b.log.Error("store send pause failed", "error", err)
-		}
-	}
-}
-
 // waitTurn returns when the pacer grants a send, no 429 pause is in force and the sends of
 // the last second leave room (see sendWindow).
 func (s *sender) waitTurn(ctx context.Context) error {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -23,28 +22,19 @@ func sendParams(chatID int64, threadID int, text string, kb *models.InlineKeyboa
 	return p
 }
 
-// send answers a command. It honours Telegram's rate limits (and retries once after a 429);
-// a chat that has blocked the bot is marked inactive; other failures are logged: the user can
-// simply ask again.
+// send queues an answer to a command and returns: it goes out in order with the chat's other
+// replies, within Telegram's rate limits, and an identical answer still waiting for the chat
+// stands for it (see replies). The update being handled is not done until it has gone.
 // For a channel managed from a private chat (in.replyTo), the answer goes to the private
 // chat, headed by the channel's name.
 func (b *Bot) send(ctx context.Context, in incoming, r reply) {
-	chatID, threadID := in.chat.ID, in.threadID
+	chatID, threadID, chatType := in.chat.ID, in.threadID, in.chat.Type
 	if in.replyTo != 0 {
-		chatID, threadID = in.replyTo, 0
+		chatID, threadID, chatType = in.replyTo, 0, string(models.ChatTypePrivate)
 		r.text = channelNote(in.chat.Title) + r.text
 	}
 	r.text = fitReply(r.text)
-	err := b.sender.sendReply(ctx, sendParams(chatID, threadID, r.text, r.keyboard))
-	if err == nil || ctx.Err() != nil {
-		return
-	}
-	b.log.Warn("reply failed", "chat_id", chatID, "error", b.redact(err))
-	if errors.Is(err, tgbot.ErrorForbidden) {
-		if _, err := b.store.DeactivateChat(ctx, chatID); err != nil {
-			b.log.Error("deactivate chat failed", "chat_id", chatID, "error", err)
-		}
-	}
+	b.sender.replies.queue(ctx, chatType, sendParams(chatID, threadID, r.text, r.keyboard), holdUpdate(ctx))
 }
 
 // editKeyboard replaces the keyboard under a message the bot sent.
