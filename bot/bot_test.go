@@ -10,6 +10,7 @@ import (
 // TestSourcesWatchedWhileTelegramIsDown: the watcher does not wait for Telegram. A page polled
 // while getMe fails is recorded, and what it brought is queued and sent once Telegram answers.
 func TestSourcesWatchedWhileTelegramIsDown(t *testing.T) {
+	t.Parallel()
 	const page = "Tuesday, May 14, 2024\n0900 GMT — Harbour quiet before the storm\nNothing to report.\n"
 	h := newHarness(t, harnessOptions{Page: page})
 	h.start()

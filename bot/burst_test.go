@@ -16,7 +16,8 @@ const burstBound = 5 * time.Second
 // arrive within burstBound, the flooder gets one "slow down" after their last answer, and
 // every update is handled in the end.
 func TestBurstDrawsNo429(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts what a fake timing real arrivals sees, which the other tests'
+	// load would skew.
 	h := newHarness(t, harnessOptions{Budget: true, API: telegramtest.Options{EnforceLimits: true}})
 	h.start()
 	h.reply(bobChat, bob, "/follow storms")

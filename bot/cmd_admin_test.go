@@ -13,6 +13,7 @@ import (
 // TestGroupOnlyAdminsChange runs the subscription commands and keyboards in a group as its
 // administrator (alice) and as a member (bob).
 func TestGroupOnlyAdminsChange(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.api.SetMemberStatus(newsGroup.ID, alice.ID, models.ChatMemberTypeAdministrator)
@@ -55,6 +56,7 @@ func TestGroupOnlyAdminsChange(t *testing.T) {
 // TestGroupAdminCache checks getChatMember is asked once per user per minute, and that a
 // demoted administrator loses the right when the cached answer expires.
 func TestGroupAdminCache(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.api.SetMemberStatus(newsGroup.ID, alice.ID, models.ChatMemberTypeOwner)

@@ -14,6 +14,7 @@ var harbourChannel = telegramtest.Chat{ID: -1001000000003, Type: "channel", Titl
 // TestChannelManagedFromPrivateChat links a channel from a private chat, manages its
 // subscriptions there, and checks alerts go to the channel.
 func TestChannelManagedFromPrivateChat(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.waitHandled(h.api.ChannelPost(harbourChannel, "Welcome to the channel")) // the fake learns of it
@@ -61,6 +62,7 @@ func TestChannelManagedFromPrivateChat(t *testing.T) {
 // TestChannelAdminRevoked checks that a linked user who is no longer the channel's admin can
 // no longer change its subscriptions.
 func TestChannelAdminRevoked(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.waitHandled(h.api.ChannelPost(harbourChannel, "hello"))
@@ -78,6 +80,7 @@ func TestChannelAdminRevoked(t *testing.T) {
 // TestChannelPostCommands checks that commands posted in the channel itself work: only its
 // administrators can post there.
 func TestChannelPostCommands(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.api.SetMemberStatus(harbourChannel.ID, h.api.Bot().ID, models.ChatMemberTypeAdministrator)

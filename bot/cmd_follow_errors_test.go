@@ -11,6 +11,7 @@ import (
 // TestFollowErrors sends the bad queries the issue names and checks each answer says what is
 // wrong and offers a corrected query.
 func TestFollowErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	tr := &transcript{t: t}

@@ -13,6 +13,7 @@ import (
 // as an administrator and as a member: each gets one answer, in the topic it was sent in, and
 // a member's changes are refused.
 func TestEveryCommandInGroupsAndForumTopics(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.ingest(newEntry("0", "Ferry timetable"))

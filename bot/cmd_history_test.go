@@ -24,6 +24,7 @@ func ingestHistory(h *harness, titles ...string) {
 }
 
 func TestFollowPreviewLatestSearch(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	ingestHistory(h,
@@ -67,6 +68,7 @@ func TestFollowPreviewLatestSearch(t *testing.T) {
 // TestFollowPreviewOnlyLastDay checks the preview counts only entries stored in the last 24
 // hours, and shows the newest three.
 func TestFollowPreviewOnlyLastDay(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	ingestHistory(h, "Ferry old one")

@@ -13,6 +13,7 @@ import (
 
 // TestTopicsPaginated pages a catalog of 20 topics, 8 rows of 2 a page, edited in place.
 func TestTopicsPaginated(t *testing.T) {
+	t.Parallel()
 	var topics []match.Topic
 	for i := 1; i <= 20; i++ {
 		// The longest name the config allows keeps callback data within 64 bytes.
@@ -42,6 +43,7 @@ func TestTopicsPaginated(t *testing.T) {
 // TestForumTopicSubscriptions follows from inside a forum topic, by button and by command, and
 // checks that replies and alerts go into that topic only.
 func TestForumTopicSubscriptions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.api.SetMemberStatus(forum.ID, alice.ID, models.ChatMemberTypeAdministrator)

@@ -10,6 +10,7 @@ import (
 // TestListShowsModes checks /list says how each subscription arrives, and until when one is
 // muted.
 func TestListShowsModes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	for _, q := range []string{"ferry", "harbour", "council"} {

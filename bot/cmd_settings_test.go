@@ -48,6 +48,7 @@ func newSettingsBot(t *testing.T, clock *settingsClock) *Bot {
 // TestSettingsCommands runs scripts of commands in one private chat and compares the
 // transcript of replies with a golden file.
 func TestSettingsCommands(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		script []string

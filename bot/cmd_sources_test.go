@@ -13,6 +13,7 @@ import (
 )
 
 func TestSourcesCommandForAdmins(t *testing.T) {
+	t.Parallel()
 	// A page that never answers while the test runs: its source is never polled to the end.
 	release := make(chan struct{})
 	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -56,6 +57,7 @@ func TestSourcesCommandForAdmins(t *testing.T) {
 }
 
 func TestShortDuration(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		d    time.Duration
 		want string

@@ -68,6 +68,7 @@ func messageByID(t *testing.T, h *harness, chatID int64, id int) telegramtest.Me
 }
 
 func TestPrivateChatConversation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	tr := &transcript{t: t}
@@ -116,6 +117,7 @@ func TestPrivateChatConversation(t *testing.T) {
 }
 
 func TestFollowPersistsAcrossRestart(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.reply(aliceChat, alice, "/follow ferry")
@@ -134,6 +136,7 @@ func TestFollowPersistsAcrossRestart(t *testing.T) {
 }
 
 func TestCommandsAddressedToBots(t *testing.T) {
+	t.Parallel()
 	me := "@" + telegramtest.New(telegramtest.Options{}).Bot().Username
 	tests := []struct {
 		name    string
@@ -161,6 +164,7 @@ func TestCommandsAddressedToBots(t *testing.T) {
 }
 
 func TestGroupFollowDeliversToGroup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	// Only administrators change a group's subscriptions.
@@ -185,6 +189,7 @@ func TestGroupFollowDeliversToGroup(t *testing.T) {
 }
 
 func TestMembershipChanges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.api.SetMemberStatus(newsGroup.ID, alice.ID, models.ChatMemberTypeAdministrator)

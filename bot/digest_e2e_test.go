@@ -37,6 +37,7 @@ func isDigest(m telegramtest.Message) bool {
 // exactly its entries — for the two chats with alerts, exactly the entries it was alerted
 // to — and the digests are golden files.
 func TestDigestEndToEnd(t *testing.T) {
+	t.Parallel()
 	text, err := os.ReadFile(seedLiveBlog)
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skip("the corpus is absent: ", seedLiveBlog)

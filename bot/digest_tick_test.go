@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseTick(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		spec string
@@ -36,6 +37,7 @@ func TestParseTick(t *testing.T) {
 
 // TestTickCronRecovers: a tick that panics is logged, and the next tick still runs.
 func TestTickCronRecovers(t *testing.T) {
+	t.Parallel()
 	var logged strings.Builder
 	var mu sync.Mutex
 	log := slog.New(slog.NewTextHandler(&lockedWriter{mu: &mu, w: &logged}, nil))

@@ -17,6 +17,12 @@ func TestMenusPerScope(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{Admins: []int64{alice.ID}})
 	h.start()
+	// The operator's menu is set last; the fake counts a call before it has recorded it.
+	if err := h.api.WaitFor(h.waitCtx(), func() bool {
+		return len(h.api.CommandsFor(&models.BotCommandScopeChat{ChatID: alice.ID}, "")) > 0
+	}); err != nil {
+		t.Fatal(err)
+	}
 	var b strings.Builder
 	for _, s := range []struct {
 		name  string

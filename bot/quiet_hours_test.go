@@ -11,6 +11,7 @@ import (
 // TestQuietHours: alerts in quiet hours are held and come as one message when the hours
 // end; when the digest comes first it brings them and the held alerts are dropped.
 func TestQuietHours(t *testing.T) {
+	t.Parallel()
 	night := time.Date(2024, 5, 14, 23, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name      string

@@ -10,6 +10,7 @@ import (
 )
 
 func TestReserveChat(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2024, 5, 14, 12, 0, 0, 0, time.UTC)
 	private := subscriptions.DueChat{ID: 1, Type: "private"}
 	group := subscriptions.DueChat{ID: -5, Type: "group"}
@@ -56,6 +57,8 @@ func TestReserveChat(t *testing.T) {
 // TestDefaultLimitsNeverTrip429 sends to many chats, twice each, with the default limits
 // against a fake that answers 429 wherever Telegram would.
 func TestDefaultLimitsNeverTrip429(t *testing.T) {
+	// Not parallel: it counts what a fake timing real arrivals sees, which the other tests'
+	// load would skew.
 	const chats = 70
 	h := newHarness(t, harnessOptions{API: telegramtest.Options{EnforceLimits: true}})
 	h.start()
@@ -80,6 +83,7 @@ func TestDefaultLimitsNeverTrip429(t *testing.T) {
 }
 
 func TestSendWindow(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2024, 5, 14, 12, 0, 0, 0, time.UTC)
 	w := newSendWindow(3, time.Second)
 	tests := []struct {

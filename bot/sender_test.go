@@ -28,6 +28,7 @@ func followStorms(h *harness, chat telegramtest.Chat) {
 func stormEntry(i int) string { return fmt.Sprintf("Storm update %d: the sea wall holds", i) }
 
 func TestSenderTooManyRequestsPausesAndRetries(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	followStorms(h, aliceChat)
@@ -57,6 +58,7 @@ func TestSenderTooManyRequestsPausesAndRetries(t *testing.T) {
 }
 
 func TestSenderForbiddenDeactivatesUntilStart(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	followStorms(h, aliceChat)
@@ -80,6 +82,7 @@ func TestSenderForbiddenDeactivatesUntilStart(t *testing.T) {
 }
 
 func TestSenderMigratedGroupMovesAndRetries(t *testing.T) {
+	t.Parallel()
 	const oldID, newID = -5001, -1001000005001
 	group := telegramtest.Chat{ID: oldID, Type: "group", Title: "Harbour watchers"}
 	h := newHarness(t, harnessOptions{})
@@ -103,6 +106,7 @@ func TestSenderMigratedGroupMovesAndRetries(t *testing.T) {
 }
 
 func TestSenderServerErrorsBackOffThenDeliver(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{Bot: func(o *Options) { o.PrivateInterval = -1 }})
 	h.start()
 	followStorms(h, aliceChat)
@@ -135,6 +139,7 @@ func waitPostponed(t *testing.T, h *harness) {
 }
 
 func TestSenderGivesUpAfterADayOfFailures(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	followStorms(h, aliceChat)
@@ -151,6 +156,7 @@ func TestSenderGivesUpAfterADayOfFailures(t *testing.T) {
 }
 
 func TestSenderBadRequests(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		failure telegramtest.Failure
@@ -183,6 +189,7 @@ func TestSenderBadRequests(t *testing.T) {
 }
 
 func TestSenderCoalescesABurstUnderTheLimit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{Bot: func(o *Options) { o.PrivateInterval = -1 }})
 	h.start()
 	followStorms(h, aliceChat)
@@ -215,6 +222,7 @@ func TestSenderCoalescesABurstUnderTheLimit(t *testing.T) {
 }
 
 func TestSenderBacklogDoesNotDelayAnotherChat(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	followStorms(h, newsGroup)
@@ -232,6 +240,7 @@ func TestSenderBacklogDoesNotDelayAnotherChat(t *testing.T) {
 }
 
 func TestStatsIsForAdmins(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{Admins: []int64{alice.ID}})
 	h.start()
 	followStorms(h, newsGroup)
@@ -250,6 +259,7 @@ func TestStatsIsForAdmins(t *testing.T) {
 }
 
 func TestReplyHonoursTooManyRequests(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.api.FailNext("sendMessage", alice.ID, telegramtest.TooManyRequests(1))
@@ -264,6 +274,7 @@ func TestReplyHonoursTooManyRequests(t *testing.T) {
 }
 
 func TestSenderPaidBroadcast(t *testing.T) {
+	t.Parallel()
 	for _, paid := range []bool{false, true} {
 		t.Run(fmt.Sprintf("paid_broadcast=%v", paid), func(t *testing.T) {
 			h := newHarness(t, harnessOptions{Bot: func(o *Options) { o.PaidBroadcast = paid }})

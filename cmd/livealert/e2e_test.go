@@ -147,6 +147,12 @@ type running struct {
 
 func startLivealert(t *testing.T, api *telegramtest.Server, config string, clock *e2eClock) *running {
 	t.Helper()
+	return startLivealertWith(t, api, config, clock, func(*program) {})
+}
+
+// startLivealertWith is startLivealert with the program adjusted first.
+func startLivealertWith(t *testing.T, api *telegramtest.Server, config string, clock *e2eClock, adjust func(*program)) *running {
+	t.Helper()
 	connected := api.Calls("setMyCommands") + 1
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{cancel: cancel, done: make(chan error, 1), stderr: &bytes.Buffer{}}
@@ -158,6 +164,7 @@ func startLivealert(t *testing.T, api *telegramtest.Server, config string, clock
 		digestTick:  "@every 1s",
 		pollTimeout: 10 * time.Second, // the client takes 1s off: 1s would poll without pause
 	}
+	adjust(p)
 	go func() { r.done <- p.run(ctx, []string{"-config", config}) }()
 	t.Cleanup(r.stop)
 	wait, cancelWait := context.WithTimeout(context.Background(), 20*time.Second)

@@ -30,6 +30,9 @@ type program struct {
 	now            func() time.Time
 	digestTick     string        // cron spec; "" means every minute
 	pollTimeout    time.Duration // getUpdates long polling; 0 means the bot's default
+	// groupInterval is the least time between two messages to one group; 0 means the bot's
+	// default (Telegram's 20 a minute), negative no limit (a fake Bot API that enforces none).
+	groupInterval time.Duration
 }
 
 func newProgram() *program {
@@ -121,6 +124,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		Now:           p.now,
 		DigestTick:    p.digestTick,
 		PollTimeout:   p.pollTimeout,
+		GroupInterval: p.groupInterval,
 		Rate:          cfg.Telegram.Rate,
 		PaidBroadcast: cfg.Telegram.PaidBroadcast,
 	})
