@@ -9,6 +9,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 )
 
@@ -54,7 +55,7 @@ func (b *Bot) alertKeyboard(ctx context.Context, rows []subscriptions.Delivery) 
 // alertButtons lays out "Mute <label> 24h", "Digest only" and "Unfollow <label>".
 func alertButtons(subscriptionID int64, label string) *models.InlineKeyboardMarkup {
 	id := strconv.FormatInt(subscriptionID, 10)
-	short := truncate(label, 24)
+	short := render.Truncate(label, 24)
 	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
 		{
 			{Text: "🔕 Mute " + short + " 24h", CallbackData: alertMutePrefix + id},
@@ -96,7 +97,7 @@ func (b *Bot) alertButton(ctx context.Context, in incoming, m *models.Message, p
 		return "", err
 	}
 	label := sub.Label(b.store.Catalog())
-	short := truncate(label, 24)
+	short := render.Truncate(label, 24)
 	switch prefix {
 	case alertMutePrefix:
 		until := b.opts.Now().Add(alertMuteFor).Truncate(time.Minute)
@@ -145,7 +146,7 @@ func (b *Bot) confirmAlert(ctx context.Context, m *models.Message, line string, 
 	text := m.Text
 	if i := strings.LastIndex(text, "\n\n"); i >= 0 {
 		for _, p := range confirmPrefixes {
-			if strings.HasPrefix(text[i+2:], p) && !entityBeyond(m.Entities, textLength(text[:i])) {
+			if strings.HasPrefix(text[i+2:], p) && !entityBeyond(m.Entities, render.Length(text[:i])) {
 				text = text[:i]
 				break
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"golang.org/x/sync/errgroup"
 
+	"livealert/bot/render"
 	"livealert/sources"
 	"livealert/subscriptions"
 )
@@ -61,7 +62,7 @@ type Bot struct {
 	store   *subscriptions.Store
 	log     *slog.Logger
 	me      *models.User
-	sources map[string]sourceView
+	sources map[string]render.Source
 	admins  map[int64]bool
 	sender  *sender
 	cmds    *commandSet
@@ -148,13 +149,13 @@ func newBot(opts Options) (*Bot, error) {
 		opts:    opts,
 		store:   opts.Store,
 		log:     opts.Logger,
-		sources: map[string]sourceView{},
+		sources: map[string]render.Source{},
 		admins:  map[int64]bool{},
 		cmds:    newCommandSet(),
 		buttons: buttonTable(),
 	}
 	for _, s := range opts.Sources {
-		v := sourceView{Name: s.Name}
+		v := render.Source{Name: s.Name}
 		if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 			v.PageURL = s.URL
 		}

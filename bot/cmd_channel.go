@@ -10,6 +10,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 )
 
@@ -91,7 +92,7 @@ func channelOnlyPrivateText() string {
 func channelLinkedText(title string) string {
 	return fmt.Sprintf("📣 Managing the channel <b>%s</b>: /follow, /unfollow, /topics, /list, "+
 		"/latest and /search here act on it, and its alerts go to the channel.\n"+
-		"<code>/channel off</code> goes back to this chat.", esc(title))
+		"<code>/channel off</code> goes back to this chat.", render.Esc(title))
 }
 
 func channelOffText(removed bool) string {
@@ -110,14 +111,14 @@ func channelNotChannelText(name string) string {
 }
 
 func channelBotNotAdminText(title string) string {
-	return fmt.Sprintf("⚠️ I am not an administrator of <b>%s</b>, so I could not post alerts there. Add me as an administrator, then try again.", esc(title))
+	return fmt.Sprintf("⚠️ I am not an administrator of <b>%s</b>, so I could not post alerts there. Add me as an administrator, then try again.", render.Esc(title))
 }
 
 func channelUserNotAdminText(title string) string {
-	return fmt.Sprintf("🔒 Only administrators of <b>%s</b> can manage its alerts.", esc(title))
+	return fmt.Sprintf("🔒 Only administrators of <b>%s</b> can manage its alerts.", render.Esc(title))
 }
 
 // channelNote heads replies sent for a linked channel in the private chat.
 func channelNote(title string) string {
-	return fmt.Sprintf("📣 <i>Channel %s</i>\n", esc(title))
+	return fmt.Sprintf("📣 <i>Channel %s</i>\n", render.Esc(title))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 )
 
@@ -48,7 +49,7 @@ func (b *Bot) latest(ctx context.Context, in incoming, _ subscriptions.Chat, arg
 	if label != "" {
 		head = fmt.Sprintf("🕑 <b>Latest for</b> <code>%s</code>", quote(label))
 	}
-	return reply{text: head + "\n" + entryLines(entries, b.opts.Now(), chat.TimeZone, b.sources)}, nil
+	return reply{text: head + "\n" + render.EntryLines(entries, b.opts.Now(), chat.TimeZone, b.sources)}, nil
 }
 
 func latestNothingFollowedText() string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 )
 
@@ -31,9 +32,9 @@ func (b *Bot) followPreview(ctx context.Context, in incoming, m subscriptions.Ma
 	if chat, err := b.store.Chat(ctx, in.chat.ID); err == nil {
 		loc = chat.TimeZone
 	}
-	text := fmt.Sprintf("\n\nIn the last 24 hours it would have matched %s", plural(len(entries), "entry", "entries"))
+	text := fmt.Sprintf("\n\nIn the last 24 hours it would have matched %s", render.Plural(len(entries), "entry", "entries"))
 	if len(entries) > previewCount {
 		text += fmt.Sprintf("; the newest %d", previewCount)
 	}
-	return text + ":" + entryLines(entries[:min(len(entries), previewCount)], now, loc, b.sources)
+	return text + ":" + render.EntryLines(entries[:min(len(entries), previewCount)], now, loc, b.sources)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 )
 
@@ -50,11 +51,11 @@ func (b *Bot) searchResults(ctx context.Context, in incoming, args string, page 
 	pages := (len(entries) + searchPageSize - 1) / searchPageSize
 	page = min(max(page, 0), pages-1)
 	shown := entries[page*searchPageSize : min(len(entries), (page+1)*searchPageSize)]
-	text := fmt.Sprintf("%s\n%s, newest first", head, plural(len(entries), "entry", "entries"))
+	text := fmt.Sprintf("%s\n%s, newest first", head, render.Plural(len(entries), "entry", "entries"))
 	if pages > 1 {
 		text += fmt.Sprintf(" · page %d of %d", page+1, pages)
 	}
-	text += "\n" + entryLines(shown, b.opts.Now(), chat.TimeZone, b.sources)
+	text += "\n" + render.EntryLines(shown, b.opts.Now(), chat.TimeZone, b.sources)
 	var kb *models.InlineKeyboardMarkup
 	if pages > 1 {
 		kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{pageRow(searchPagePrefix, page, pages)}}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 
 	"livealert/sources"
@@ -56,13 +57,13 @@ func sourcesText(srcs []sources.Source, states map[string]sources.State, now tim
 		if interval <= 0 {
 			interval = sources.DefaultPollInterval
 		}
-		fmt.Fprintf(&b, "\n%s <b>%s</b> · %s, every %s\n", icon, esc(s.Name), esc(format), shortDuration(interval))
+		fmt.Fprintf(&b, "\n%s <b>%s</b> · %s, every %s\n", icon, render.Esc(s.Name), render.Esc(format), shortDuration(interval))
 		if s.Follow != nil {
 			page := st.Page
 			if page == "" {
 				page = "not found yet"
 			}
-			fmt.Fprintf(&b, "follows <code>%s</code> from %s: %s\n", esc(s.Follow.String()), esc(s.URL), esc(page))
+			fmt.Fprintf(&b, "follows <code>%s</code> from %s: %s\n", render.Esc(s.Follow.String()), render.Esc(s.URL), render.Esc(page))
 		}
 		switch {
 		case !seen || (st.LastSuccess.IsZero() && st.Failures == 0):
@@ -74,11 +75,11 @@ func sourcesText(srcs []sources.Source, states map[string]sources.State, now tim
 			fmt.Fprintf(&b, "last success %s (%s ago)", st.LastSuccess.UTC().Format("2006-01-02 15:04 UTC"), shortDuration(now.Sub(st.LastSuccess)))
 		}
 		if st.Failures > 0 {
-			fmt.Fprintf(&b, " · %s in a row", plural(st.Failures, "failure", "failures"))
+			fmt.Fprintf(&b, " · %s in a row", render.Plural(st.Failures, "failure", "failures"))
 		}
 		b.WriteString("\n")
 		if st.LastError != "" {
-			fmt.Fprintf(&b, "<code>%s</code>\n", esc(truncateRunes(st.LastError, maxErrorRunes)))
+			fmt.Fprintf(&b, "<code>%s</code>\n", render.Esc(truncateRunes(st.LastError, maxErrorRunes)))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 )
 
@@ -23,6 +24,6 @@ func (b *Bot) statsCommand(ctx context.Context, _ incoming, _ subscriptions.Chat
 		"Oldest due: %s\n"+
 		"Dead letters: %d\n"+
 		"Inactive chats: %d (alerts dropped: %d)",
-		st.Queued, st.Due, esc(oldest), st.DeadLetters, st.InactiveChats, st.Dropped)
+		st.Queued, st.Due, render.Esc(oldest), st.DeadLetters, st.InactiveChats, st.Dropped)
 	return reply{text: text}, nil
 }

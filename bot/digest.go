@@ -9,6 +9,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"golang.org/x/sync/errgroup"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 )
 
@@ -74,7 +75,7 @@ func (b *Bot) digestTick(ctx context.Context) {
 	})
 	queued := 0
 	g.Go(func() error {
-		r := newDigestRenderer(b.sources) // the tick's chats share entries and zones
+		r := render.NewDigestRenderer(b.sources) // the tick's chats share entries and zones
 		for batch := range batches {
 			n, err := b.recordDigests(gctx, b.renderDigests(r, batch))
 			if err != nil {
@@ -103,7 +104,7 @@ type digestBatchItems struct {
 // renderDigests renders the digests of a batch. A digest missed by more than
 // subscriptions.CatchUpWindow gets no messages, which only moves its schedule: the next
 // regular digest covers its entries.
-func (b *Bot) renderDigests(r *digestRenderer, batch digestBatchItems) []subscriptions.DigestRun {
+func (b *Bot) renderDigests(r *render.DigestRenderer, batch digestBatchItems) []subscriptions.DigestRun {
 	runs := make([]subscriptions.DigestRun, len(batch.due))
 	for i, d := range batch.due {
 		runs[i] = subscriptions.DigestRun{Due: d}
@@ -111,7 +112,7 @@ func (b *Bot) renderDigests(r *digestRenderer, batch digestBatchItems) []subscri
 			b.log.Info("missed digest skipped", "chat_id", d.Chat.ID, "scheduled", d.Scheduled)
 			continue
 		}
-		runs[i].Messages = r.render(batch.items[i], d.Scheduled, d.Chat.TimeZone)
+		runs[i].Messages = r.Render(batch.items[i], d.Scheduled, d.Chat.TimeZone)
 		runs[i].Entries = len(batch.items[i])
 		runs[i].Cursor = max(batch.cursor, d.Cursor)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/render"
 	"livealert/bot/telegramtest"
 )
 
@@ -128,19 +129,19 @@ func TestEveryCommandWithLongArgument(t *testing.T) {
 	for _, c := range h.bot.cmds.list {
 		for _, head := range []string{"/" + c.name + " ", "/" + c.name + " ferry "} {
 			text := head + strings.Repeat("<a&b> ", 1000)
-			text = string(utf16.Decode(utf16.Encode([]rune(text))[:maxMessageLength]))
+			text = string(utf16.Decode(utf16.Encode([]rune(text))[:render.MaxMessageLength]))
 			msgs := h.say(aliceChat, alice, 0, text)
 			if len(msgs) != 1 {
 				t.Errorf("%s…: %d answers, want 1", head, len(msgs))
 				continue
 			}
-			if n := textLength(msgs[0].PlainText); n > maxMessageLength {
+			if n := render.Length(msgs[0].PlainText); n > render.MaxMessageLength {
 				t.Errorf("%s…: an answer of %d characters", head, n)
 			}
 		}
 	}
 	long := "/" + strings.Repeat("x", 4000)
-	if msgs := h.say(aliceChat, alice, 0, long); len(msgs) != 1 || textLength(msgs[0].PlainText) > 300 {
+	if msgs := h.say(aliceChat, alice, 0, long); len(msgs) != 1 || render.Length(msgs[0].PlainText) > 300 {
 		t.Errorf("an unknown long command: %+v", msgs)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -97,7 +98,7 @@ func unfollowKeyboard(catalog *match.Catalog, subs []subscriptions.Subscription)
 	for _, s := range subs {
 		label := s.Label(catalog)
 		if s.Topic == "" {
-			label = "“" + truncate(label, 50) + "”"
+			label = "“" + render.Truncate(label, 50) + "”"
 		}
 		kb.InlineKeyboard = append(kb.InlineKeyboard, []models.InlineKeyboardButton{{
 			Text:         "✖️ " + label,

@@ -3,6 +3,7 @@ package bot
 import (
 	"time"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -13,11 +14,11 @@ const alertSeparator = "\n\n➖➖➖\n\n"
 // renderAlerts renders alerts of one chat, oldest first, as one message: as many whole
 // alerts as fit in Telegram's limit, at least one. It returns the text and how many of ds it
 // holds; the rest wait for the next message.
-func renderAlerts(ds []subscriptions.Delivery, sources map[string]sourceView, catalog *match.Catalog, now time.Time) (string, int) {
+func renderAlerts(ds []subscriptions.Delivery, sources map[string]render.Source, catalog *match.Catalog, now time.Time) (string, int) {
 	var text string
 	size := 0
 	for i, d := range ds {
-		part := renderAlert(d, sources[d.Entry.Source], now, matchedTerms(catalog, d))
+		part := render.Alert(d, sources[d.Entry.Source], now, matchedTerms(catalog, d))
 		if len(ds) == 1 {
 			return part, 1 // a lone alert goes whatever its length: no need to measure it
 		}
@@ -27,7 +28,7 @@ func renderAlerts(ds []subscriptions.Delivery, sources map[string]sourceView, ca
 			continue
 		}
 		add := telegramLength(alertSeparator) + n
-		if size+add > maxMessageLength {
+		if size+add > render.MaxMessageLength {
 			return text, i
 		}
 		text += alertSeparator + part
@@ -38,4 +39,4 @@ func renderAlerts(ds []subscriptions.Delivery, sources map[string]sourceView, ca
 
 // telegramLength is the length Telegram counts for a message in HTML parse mode: UTF-16
 // code units of its text after entity parsing.
-func telegramLength(src string) int { return textLength(plainText(src)) }
+func telegramLength(src string) int { return render.Length(render.PlainText(src)) }

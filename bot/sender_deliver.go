@@ -12,6 +12,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"golang.org/x/time/rate"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 )
 
@@ -118,7 +119,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
 			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
-		plainErr := s.send(ctx, o, plainText(o.text), kb, false)
+		plainErr := s.send(ctx, o, render.PlainText(o.text), kb, false)
 		if plainErr == nil {
 			return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
 		}

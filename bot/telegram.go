@@ -5,6 +5,8 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"livealert/bot/render"
 )
 
 // sendParams builds the parameters of one HTML message with link previews off.
@@ -65,12 +67,12 @@ func (b *Bot) editMessage(ctx context.Context, m *models.Message, r reply) {
 // quoting of input in every text should prevent) loses its formatting and is cut with an
 // ellipsis, rather than being refused.
 func fitReply(text string) string {
-	if textLength(text) <= maxMessageLength {
+	if render.Length(text) <= render.MaxMessageLength {
 		return text // the markup only adds to the length Telegram counts
 	}
-	plain := plainText(text)
-	if textLength(plain) <= maxMessageLength {
+	plain := render.PlainText(text)
+	if render.Length(plain) <= render.MaxMessageLength {
 		return text
 	}
-	return esc(cutText(plain, maxMessageLength))
+	return render.Esc(render.Cut(plain, render.MaxMessageLength))
 }

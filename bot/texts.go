@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -15,7 +16,7 @@ import (
 const maxQuoteRunes = 200
 
 // quote escapes a user's input for a reply, cut to maxQuoteRunes with an ellipsis.
-func quote(s string) string { return esc(truncate(s, maxQuoteRunes)) }
+func quote(s string) string { return render.Esc(render.Truncate(s, maxQuoteRunes)) }
 
 func welcomeText(c subscriptions.Chat) string {
 	return "👋 <b>livealert</b> watches live blogs and news feeds and tells you the moment " +
@@ -80,7 +81,7 @@ func queryErrorText(err error) string {
 	var b strings.Builder
 	b.WriteString("⚠️ I couldn't read that: " + quote(err.Error()))
 	if qe, ok := err.(*match.QueryError); ok && qe.Example != "" {
-		b.WriteString("\nTry: <code>/follow " + esc(qe.Example) + "</code>")
+		b.WriteString("\nTry: <code>/follow " + render.Esc(qe.Example) + "</code>")
 	}
 	return b.String()
 }
@@ -113,9 +114,9 @@ func listText(c subscriptions.Chat, subs []subscriptions.Subscription, catalog *
 		for _, s := range subs {
 			b.WriteString("\n• ")
 			if s.Topic != "" {
-				b.WriteString("<b>" + esc(s.Label(catalog)) + "</b> (topic)")
+				b.WriteString("<b>" + render.Esc(s.Label(catalog)) + "</b> (topic)")
 			} else {
-				b.WriteString("<code>" + esc(s.Query) + "</code>")
+				b.WriteString("<code>" + render.Esc(s.Query) + "</code>")
 			}
 			if s.ThreadID != 0 {
 				fmt.Fprintf(&b, " — in forum topic %d", s.ThreadID)
@@ -124,7 +125,7 @@ func listText(c subscriptions.Chat, subs []subscriptions.Subscription, catalog *
 				b.WriteString(" · " + name)
 			}
 			if !s.MutedUntil.IsZero() {
-				b.WriteString(" · 🔕 until " + esc(until(s.MutedUntil, c.TimeZone)))
+				b.WriteString(" · 🔕 until " + render.Esc(until(s.MutedUntil, c.TimeZone)))
 			}
 		}
 	}
@@ -137,7 +138,7 @@ func digestSentence(c subscriptions.Chat) string {
 	if c.DigestTime == "" {
 		return "Daily digest: off (<code>/digest 08:00</code> turns it on)."
 	}
-	return fmt.Sprintf("Daily digest at <b>%s</b> (%s).", esc(c.DigestTime), esc(c.TimeZone.String()))
+	return fmt.Sprintf("Daily digest at <b>%s</b> (%s).", render.Esc(c.DigestTime), render.Esc(c.TimeZone.String()))
 }
 
 func digestSetText(c subscriptions.Chat) string {
@@ -145,7 +146,7 @@ func digestSetText(c subscriptions.Chat) string {
 		return "Daily digest is off. Alerts still arrive as they happen."
 	}
 	return fmt.Sprintf("🗓 Daily digest at <b>%s</b> (%s). Next one: %s.",
-		esc(c.DigestTime), esc(c.TimeZone.String()), esc(c.NextDigest.In(c.TimeZone).Format("Mon 2 Jan 15:04")))
+		render.Esc(c.DigestTime), render.Esc(c.TimeZone.String()), render.Esc(c.NextDigest.In(c.TimeZone).Format("Mon 2 Jan 15:04")))
 }
 
 func digestUsageText(c subscriptions.Chat) string {
@@ -161,7 +162,7 @@ func unknownCommandText(name string) string {
 }
 
 func operatorsOnlyText(name string) string {
-	return fmt.Sprintf("🔒 /%s is for the bot's operators.", esc(name))
+	return fmt.Sprintf("🔒 /%s is for the bot's operators.", render.Esc(name))
 }
 
 func notCommandText() string {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"livealert/bot/render"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -14,7 +15,7 @@ import (
 // zoneNow says what the chat's clock shows now: "Europe/Kyiv, where it is 14:05 (Fri 5 Jan)".
 func zoneNow(loc *time.Location, now time.Time) string {
 	l := now.In(loc)
-	return fmt.Sprintf("<b>%s</b>, where it is <b>%s</b> (%s)", esc(loc.String()), l.Format("15:04"), l.Format("Mon 2 Jan"))
+	return fmt.Sprintf("<b>%s</b>, where it is <b>%s</b> (%s)", render.Esc(loc.String()), l.Format("15:04"), l.Format("Mon 2 Jan"))
 }
 
 func timezoneUsageText(c subscriptions.Chat, now time.Time) string {
@@ -32,8 +33,8 @@ func timezoneUnknownText(arg string) string {
 func timezoneSetText(c subscriptions.Chat, now time.Time) string {
 	text := "🕰 Time zone set: " + zoneNow(c.TimeZone, now) + "."
 	if c.DigestTime != "" {
-		text += fmt.Sprintf("\nDaily digest at <b>%s</b> there; next one: %s.", esc(c.DigestTime),
-			esc(c.NextDigest.In(c.TimeZone).Format("Mon 2 Jan 15:04")))
+		text += fmt.Sprintf("\nDaily digest at <b>%s</b> there; next one: %s.", render.Esc(c.DigestTime),
+			render.Esc(c.NextDigest.In(c.TimeZone).Format("Mon 2 Jan 15:04")))
 	}
 	return text
 }
@@ -41,7 +42,7 @@ func timezoneSetText(c subscriptions.Chat, now time.Time) string {
 func quietUsageText(c subscriptions.Chat) string {
 	state := "This chat has no quiet hours."
 	if c.QuietStart != "" {
-		state = fmt.Sprintf("Quiet hours: <b>%s–%s</b> (%s).", esc(c.QuietStart), esc(c.QuietEnd), esc(c.TimeZone.String()))
+		state = fmt.Sprintf("Quiet hours: <b>%s–%s</b> (%s).", render.Esc(c.QuietStart), render.Esc(c.QuietEnd), render.Esc(c.TimeZone.String()))
 	}
 	return "🌙 " + state + "\nSet them with <code>/quiet 23:00-07:00</code>, remove them with <code>/quiet off</code>. " +
 		"Alerts in quiet hours wait until the hours end (or come in the digest, if it comes first)."
@@ -52,7 +53,7 @@ func quietSetText(c subscriptions.Chat) string {
 		return "🔔 No quiet hours: alerts arrive as they happen."
 	}
 	return fmt.Sprintf("🌙 Quiet hours <b>%s–%s</b> (%s): alerts in them wait until %s.",
-		esc(c.QuietStart), esc(c.QuietEnd), esc(c.TimeZone.String()), esc(c.QuietEnd))
+		render.Esc(c.QuietStart), render.Esc(c.QuietEnd), render.Esc(c.TimeZone.String()), render.Esc(c.QuietEnd))
 }
 
 // until formats a mute's end in the chat's zone.
@@ -63,7 +64,7 @@ func until(t time.Time, loc *time.Location) string {
 func muteUsageText(c subscriptions.Chat, now time.Time) string {
 	state := "Alerts are on."
 	if c.MutedUntil.After(now) {
-		state = "Alerts are muted until <b>" + esc(until(c.MutedUntil, c.TimeZone)) + "</b>."
+		state = "Alerts are muted until <b>" + render.Esc(until(c.MutedUntil, c.TimeZone)) + "</b>."
 	}
 	return "🔕 " + state + "\nMute them with <code>/mute 2h</code> or <code>/mute 1d</code>, one topic with " +
 		"<code>/mute drones 1d</code>; <code>/mute off</code> unmutes. The daily digest still comes."
@@ -73,7 +74,7 @@ func chatMutedText(c subscriptions.Chat, now time.Time) string {
 	if !c.MutedUntil.After(now) {
 		return "🔔 Alerts are on again."
 	}
-	return "🔕 Alerts muted until <b>" + esc(until(c.MutedUntil, c.TimeZone)) + "</b>. " +
+	return "🔕 Alerts muted until <b>" + render.Esc(until(c.MutedUntil, c.TimeZone)) + "</b>. " +
 		"What matches meanwhile still goes into the daily digest. <code>/mute off</code> unmutes."
 }
 
@@ -81,7 +82,7 @@ func subscriptionMutedText(label string, t time.Time, loc *time.Location) string
 	if t.IsZero() {
 		return fmt.Sprintf("🔔 <b>%s</b> is no longer muted.", quote(label))
 	}
-	return fmt.Sprintf("🔕 <b>%s</b> muted until %s: no alerts, and left out of the digest.", esc(label), esc(until(t, loc)))
+	return fmt.Sprintf("🔕 <b>%s</b> muted until %s: no alerts, and left out of the digest.", render.Esc(label), render.Esc(until(t, loc)))
 }
 
 // modeNames says what each mode means, for people.
@@ -103,7 +104,7 @@ func modeListText(subs []subscriptions.Subscription, catalog *match.Catalog) str
 	var b strings.Builder
 	b.WriteString("<b>How each subscription arrives</b>")
 	for _, s := range subs {
-		fmt.Fprintf(&b, "\n• %s — %s", esc(truncate(s.Label(catalog), 60)), modeNames[s.Mode])
+		fmt.Fprintf(&b, "\n• %s — %s", render.Esc(render.Truncate(s.Label(catalog), 60)), modeNames[s.Mode])
 	}
 	b.WriteString("\n\n" + modeUsageText())
 	return b.String()
@@ -113,7 +114,7 @@ func modeAllSetText(n int, mode string) string {
 	if n == 0 {
 		return "This chat follows nothing here yet. /topics or /follow to start."
 	}
-	return fmt.Sprintf("✅ %s now: %s.", plural(n, "subscription", "subscriptions"), modeNames[mode])
+	return fmt.Sprintf("✅ %s now: %s.", render.Plural(n, "subscription", "subscriptions"), modeNames[mode])
 }
 
 func modeSetText(label, mode string) string {

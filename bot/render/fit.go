@@ -1,9 +1,11 @@
-package bot
+package render
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf16"
+
+	"livealert/subscriptions/match"
 )
 
 // fitParagraphs returns as much of paragraphs (plain text) as fits in budget UTF-16 code
@@ -20,13 +22,13 @@ func fitParagraphs(paragraphs []string, budget int) string {
 		if p == "" {
 			continue
 		}
-		add := textLength(p)
+		add := Length(p)
 		if len(kept) > 0 {
 			add += 2 // "\n\n"
 		}
 		if size+add > budget {
 			if len(kept) == 0 {
-				return cutText(p, budget)
+				return Cut(p, budget)
 			}
 			return strings.Join(kept, "\n\n") + "\n\n…"
 		}
@@ -36,10 +38,10 @@ func fitParagraphs(paragraphs []string, budget int) string {
 	return strings.Join(kept, "\n\n")
 }
 
-// cutText shortens s to at most limit UTF-16 code units, "…" included, preferring the end of
+// Cut shortens s to at most limit UTF-16 code units, "…" included, preferring the end of
 // a sentence (keeping at least a third of what fits), then of a word (at least half).
-func cutText(s string, limit int) string {
-	if textLength(s) <= limit {
+func Cut(s string, limit int) string {
+	if Length(s) <= limit {
 		return s
 	}
 	limit-- // room for "…"
@@ -74,7 +76,7 @@ func cutText(s string, limit int) string {
 // is among terms (see match.Tokenize).
 func highlight(text string, terms map[string]bool) string {
 	if len(terms) == 0 {
-		return esc(text)
+		return Esc(text)
 	}
 	var b strings.Builder
 	start := -1 // of the current word
@@ -84,9 +86,9 @@ func highlight(text string, terms map[string]bool) string {
 		}
 		w := text[start:end]
 		if wordMatches(w, terms) {
-			b.WriteString("<u>" + esc(w) + "</u>")
+			b.WriteString("<u>" + Esc(w) + "</u>")
 		} else {
-			b.WriteString(esc(w))
+			b.WriteString(Esc(w))
 		}
 		start = -1
 	}
@@ -100,8 +102,19 @@ func highlight(text string, terms map[string]bool) string {
 			continue
 		}
 		flush(i)
-		b.WriteString(esc(string(r)))
+		b.WriteString(Esc(string(r)))
 	}
 	flush(len(text))
 	return b.String()
+}
+
+// wordMatches reports whether one word of a text stands for one of terms once normalised as
+// documents are.
+func wordMatches(word string, terms map[string]bool) bool {
+	for _, tk := range match.Tokenize(word) {
+		if terms[tk.Term] {
+			return true
+		}
+	}
+	return false
 }

@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"strings"
@@ -6,10 +6,10 @@ import (
 	"golang.org/x/net/html"
 )
 
-// plainText is what a message in Telegram's HTML parse mode shows, without its formatting:
+// PlainText is what a message in Telegram's HTML parse mode shows, without its formatting:
 // the text between the tags, unescaped. It is the fallback sent without a parse mode when
 // Telegram refuses the HTML, so it must never be longer than what Telegram would show.
-func plainText(src string) string {
+func PlainText(src string) string {
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(src))
 	for {

@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 
 var (
 	renderNow = time.Date(2024, 5, 14, 16, 0, 0, 0, time.UTC)
-	wire      = sourceView{Name: "Harbour Wire", PageURL: "https://news.example/live/harbour"}
+	wire      = Source{Name: "Harbour Wire", PageURL: "https://news.example/live/harbour"}
 )
 
 func storedEntry(id, title string, published time.Time, body ...string) subscriptions.StoredEntry {
@@ -30,19 +30,19 @@ func checkTelegramHTML(t *testing.T, text string) {
 	if err != nil {
 		t.Fatalf("Telegram would refuse this message: %v\n%s", err, text)
 	}
-	if n := textLength(plain); n > maxMessageLength {
-		t.Fatalf("message is %d UTF-16 units long, over Telegram's %d", n, maxMessageLength)
+	if n := Length(plain); n > MaxMessageLength {
+		t.Fatalf("message is %d UTF-16 units long, over Telegram's %d", n, MaxMessageLength)
 	}
 }
 
-func TestRenderAlert(t *testing.T) {
+func TestAlert(t *testing.T) {
 	kyiv, _ := time.LoadLocation("Europe/Kyiv")
 	long := strings.Repeat("The storm surge topped the sea wall again and again. ", 40)
 	tests := []struct {
 		name  string
 		d     subscriptions.Delivery
-		src   sourceView
-		terms []string // normalised, as matchedTerms returns them
+		src   Source
+		terms []string // normalised, as the bot's matched terms are
 	}{
 		{
 			name: "alert_basic",
@@ -80,7 +80,7 @@ func TestRenderAlert(t *testing.T) {
 			name: "alert_no_link_no_body",
 			d: subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: time.UTC, Labels: []string{"Storms"},
 				Entry: storedEntry("d", "Ferries cancelled", time.Date(2024, 5, 14, 15, 0, 0, 0, time.UTC))},
-			src: sourceView{Name: "Local file"},
+			src: Source{Name: "Local file"},
 		},
 		{
 			name: "alert_emoji_rtl",
@@ -97,14 +97,14 @@ func TestRenderAlert(t *testing.T) {
 			for _, term := range tt.terms {
 				terms[term] = true
 			}
-			got := renderAlert(tt.d, tt.src, renderNow, terms)
+			got := Alert(tt.d, tt.src, renderNow, terms)
 			checkTelegramHTML(t, got)
 			golden(t, tt.name+".html", got)
 		})
 	}
 }
 
-func TestRenderDigest(t *testing.T) {
+func TestDigest(t *testing.T) {
 	at := func(h, m int) time.Time { return time.Date(2024, 5, 14, h, m, 0, 0, time.UTC) }
 	items := []subscriptions.DigestItem{
 		{Entry: storedEntry("1", "Storm surge floods the harbour road", at(6, 10)), Labels: []string{"Storms"}},
@@ -115,7 +115,7 @@ func TestRenderDigest(t *testing.T) {
 	}
 	items[3].Entry.URL = "https://news.example/coastguard?id=4&src=digest"
 	sched := time.Date(2024, 5, 15, 8, 0, 0, 0, time.UTC)
-	msgs := renderDigest(items, sched, time.UTC, map[string]sourceView{"Harbour Wire": wire})
+	msgs := Digest(items, sched, time.UTC, map[string]Source{"Harbour Wire": wire})
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages, want 1", len(msgs))
 	}
@@ -129,12 +129,12 @@ func TestRenderDigest(t *testing.T) {
 	if s, f := strings.Index(msgs[0], "<b>Storms</b>"), strings.Index(msgs[0], "<b>Ferries</b>"); s < 0 || f < 0 || s > f {
 		t.Fatal("the busiest topic is not first")
 	}
-	if renderDigest(nil, sched, time.UTC, nil) != nil {
+	if Digest(nil, sched, time.UTC, nil) != nil {
 		t.Fatal("an empty digest rendered a message")
 	}
 }
 
-func TestRenderDigestSplitsAtEntryBoundaries(t *testing.T) {
+func TestDigestSplitsAtEntryBoundaries(t *testing.T) {
 	var items []subscriptions.DigestItem
 	for i := range 120 {
 		title := fmt.Sprintf("Update %03d: %s", i, strings.Repeat("tide & wind ", 6))
@@ -143,7 +143,7 @@ func TestRenderDigestSplitsAtEntryBoundaries(t *testing.T) {
 		label := []string{"Storms", "Ferries", "Council"}[i%3]
 		items = append(items, subscriptions.DigestItem{Entry: e, Labels: []string{label}})
 	}
-	msgs := renderDigest(items, time.Date(2024, 5, 15, 8, 0, 0, 0, time.UTC), time.UTC, map[string]sourceView{})
+	msgs := Digest(items, time.Date(2024, 5, 15, 8, 0, 0, 0, time.UTC), time.UTC, map[string]Source{})
 	if len(msgs) < 3 {
 		t.Fatalf("%d messages for 120 long entries, want at least 3", len(msgs))
 	}
@@ -183,8 +183,8 @@ func TestTruncate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := truncate(tt.in, tt.limit); got != tt.want {
-				t.Fatalf("truncate(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
+			if got := Truncate(tt.in, tt.limit); got != tt.want {
+				t.Fatalf("Truncate(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
 			}
 		})
 	}

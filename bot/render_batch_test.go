@@ -6,62 +6,35 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
+	"livealert/bot/render"
 	"livealert/bot/telegramtest"
+	"livealert/sources"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
 
-func TestFitParagraphs(t *testing.T) {
-	tests := []struct {
-		name       string
-		paragraphs []string
-		budget     int
-		want       string
-	}{
-		{"all fit", []string{"One.", "Two."}, 20, "One.\n\nTwo."},
-		{"whole paragraphs, then an ellipsis", []string{"First paragraph.", "Second one is far too long for it."}, 30, "First paragraph.\n\n…"},
-		{"blank paragraphs skipped", []string{" ", "Only this."}, 20, "Only this."},
-		{"first too long: cut after a sentence", []string{"The wall held. Then the water rose over the road"}, 30, "The wall held. …"},
-		{"no sentence end: cut at a word", []string{"the storm surge topped the wall"}, 20, "the storm surge…"},
-		{"no spaces: cut between characters", []string{strings.Repeat("ж", 30)}, 10, strings.Repeat("ж", 9) + "…"},
-		{"emoji counted as two and never split", []string{strings.Repeat("🌊", 10)}, 7, "🌊🌊🌊…"},
-		{"nothing", nil, 10, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := fitParagraphs(tt.paragraphs, tt.budget)
-			if got != tt.want {
-				t.Fatalf("fitParagraphs(%q, %d) = %q, want %q", tt.paragraphs, tt.budget, got, tt.want)
-			}
-			if n := textLength(got); n > tt.budget {
-				t.Fatalf("%d UTF-16 units, over the budget %d", n, tt.budget)
-			}
-			if !utf8.ValidString(got) {
-				t.Fatal("cut inside a character")
-			}
-		})
-	}
+var (
+	renderNow = time.Date(2024, 5, 14, 16, 0, 0, 0, time.UTC)
+	wire      = render.Source{Name: "Harbour Wire", PageURL: "https://news.example/live/harbour"}
+)
+
+func storedEntry(id, title string, published time.Time, body ...string) subscriptions.StoredEntry {
+	return subscriptions.StoredEntry{Entry: sources.Entry{
+		Source: "Harbour Wire", ID: id, Title: title, Body: body, Published: published,
+		Hash: sources.ContentHash(title, body),
+	}}
 }
 
-func TestHighlight(t *testing.T) {
-	terms := map[string]bool{"drone": true, "kyiv": true, "sea": true}
-	tests := []struct {
-		name, text, want string
-	}{
-		{"plural and case folded", "Drones over the Sea", "<u>Drones</u> over the <u>Sea</u>"},
-		{"possessive", "Kyiv's air defence", "<u>Kyiv&#39;s</u> air defence"},
-		{"escaped around", "<drone> & co", "&lt;<u>drone</u>&gt; &amp; co"},
-		{"part of a longer word is not a match", "seawall", "seawall"},
-		{"no terms", "a < b", "a &lt; b"},
+// checkTelegramHTML fails the test when Telegram would refuse text: bad HTML or too long.
+func checkTelegramHTML(t *testing.T, text string) {
+	t.Helper()
+	plain, err := telegramtest.ParseHTML(text)
+	if err != nil {
+		t.Fatalf("Telegram would refuse this message: %v\n%s", err, text)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := highlight(tt.text, terms); got != tt.want {
-				t.Fatalf("highlight(%q) = %q, want %q", tt.text, got, tt.want)
-			}
-		})
+	if n := render.Length(plain); n > render.MaxMessageLength {
+		t.Fatalf("message is %d UTF-16 units long, over Telegram's %d", n, render.MaxMessageLength)
 	}
 }
 
@@ -92,7 +65,7 @@ func TestRenderAlertsCoalesced(t *testing.T) {
 				"The sea wall <still> holds & the road is shut.")})
 	}
 	catalog, _ := match.NewCatalog(testTopics)
-	got, n := renderAlerts(ds, map[string]sourceView{"Harbour Wire": wire}, catalog, renderNow)
+	got, n := renderAlerts(ds, map[string]render.Source{"Harbour Wire": wire}, catalog, renderNow)
 	if n != 3 {
 		t.Fatalf("%d alerts in the message, want all 3", n)
 	}
@@ -150,7 +123,7 @@ func TestRenderNeverEscapesBadly(t *testing.T) {
 			e.URL = "https://news.example/" + randomText(r, 3)
 		}
 		d := subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: time.UTC, Labels: []string{"Storms", randomText(r, 4)}, Entry: e}
-		text := renderAlert(d, sourceView{Name: randomText(r, 2), PageURL: "https://x.example/?a=1&b=<2>"}, renderNow, terms)
+		text := render.Alert(d, render.Source{Name: randomText(r, 2), PageURL: "https://x.example/?a=1&b=<2>"}, renderNow, terms)
 		if _, err := telegramtest.ParseHTML(text); err != nil {
 			t.Fatalf("case %d: %v\n%s", i, err, text)
 		}
@@ -163,7 +136,7 @@ func TestRenderNeverEscapesBadly(t *testing.T) {
 		checkTelegramHTML(t, text)
 		left = left[n:]
 	}
-	for _, m := range renderDigest(items, renderNow, time.UTC, nil) {
+	for _, m := range render.Digest(items, renderNow, time.UTC, nil) {
 		checkTelegramHTML(t, m)
 	}
 }

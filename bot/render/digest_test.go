@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // TestRenderDigestGolden renders digests that exercise the content rules: the chat's zone
 // (times and header), one-line titles, an entry under several topics shown once under the
 // busiest, and a split into parts at entry boundaries.
-func TestRenderDigestGolden(t *testing.T) {
+func TestDigestGolden(t *testing.T) {
 	kyiv, _ := subscriptions.LoadZone("Europe/Kyiv")
 	lordHowe, _ := subscriptions.LoadZone("Australia/Lord_Howe")
 	at := func(d, h, m int) time.Time { return time.Date(2024, 1, d, h, m, 0, 0, time.UTC) }
@@ -42,7 +42,7 @@ func TestRenderDigestGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msgs := renderDigest(tt.items, tt.scheduled, tt.loc, map[string]sourceView{"Harbour Wire": wire})
+			msgs := Digest(tt.items, tt.scheduled, tt.loc, map[string]Source{"Harbour Wire": wire})
 			if len(msgs) != tt.parts {
 				t.Fatalf("%d parts, want %d", len(msgs), tt.parts)
 			}

@@ -1,4 +1,8 @@
-package bot
+// Package render turns data into the text of Telegram messages in HTML parse mode: instant
+// alerts, digests and lists of entries, fitted to Telegram's limit of 4096 UTF-16 code units,
+// with the plain-text fallback and the highlighting of matched words. Its functions are pure:
+// no I/O, no clock (the current time is a parameter), and no dependency on a Telegram client.
+package render
 
 import (
 	"fmt"
@@ -11,9 +15,9 @@ import (
 	"livealert/subscriptions"
 )
 
-// Telegram's limit on a message's text, in UTF-16 code units after entity parsing (see
-// telegramLength).
-const maxMessageLength = 4096
+// MaxMessageLength is Telegram's limit on a message's text, in UTF-16 code units after entity
+// parsing: Length(PlainText(html)) for a message in HTML parse mode.
+const MaxMessageLength = 4096
 
 // Budgets, in characters, for text taken from sources.
 const (
@@ -22,11 +26,11 @@ const (
 	maxBodyLength = 700
 )
 
-// esc escapes text for Telegram's HTML parse mode.
-func esc(s string) string { return html.EscapeString(s) }
+// Esc escapes text for Telegram's HTML parse mode.
+func Esc(s string) string { return html.EscapeString(s) }
 
-// textLength is the length Telegram would count for plain text: UTF-16 code units.
-func textLength(s string) int {
+// Length is the length Telegram would count for plain text: UTF-16 code units.
+func Length(s string) int {
 	n := 0
 	for _, r := range s {
 		n += utf16.RuneLen(r)
@@ -34,8 +38,8 @@ func textLength(s string) int {
 	return n
 }
 
-// truncate shortens s to at most limit runes, cutting at a word boundary and adding "…".
-func truncate(s string, limit int) string {
+// Truncate shortens s to at most limit runes, cutting at a word boundary and adding "…".
+func Truncate(s string, limit int) string {
 	if utf8.RuneCountInString(s) <= limit {
 		return s
 	}
@@ -53,15 +57,15 @@ func truncate(s string, limit int) string {
 	return strings.TrimRight(s, " ,;:-—") + "…"
 }
 
-// sourceView is what rendering needs to know of a source.
-type sourceView struct {
+// Source is what rendering needs to know of a source.
+type Source struct {
 	Name string
 	// PageURL is the source's page, linked when an entry has no permalink; "" for a file.
 	PageURL string
 }
 
 // entryLink returns the link for an entry: its permalink, else its source's page.
-func entryLink(e subscriptions.StoredEntry, src sourceView) string {
+func entryLink(e subscriptions.StoredEntry, src Source) string {
 	if e.URL != "" {
 		return e.URL
 	}
@@ -78,10 +82,10 @@ func clock(t, now time.Time, loc *time.Location) string {
 	return lt.Format("Mon 2 Jan 15:04 MST")
 }
 
-// renderAlert renders the instant alert of one entry: what matched, the source, the time in
+// Alert renders the instant alert of one entry: what matched, the source, the time in
 // the chat's zone, the bold title, the body up to a budget with the words that matched (terms,
 // normalised) underlined, and the link.
-func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time, terms map[string]bool) string {
+func Alert(d subscriptions.Delivery, src Source, now time.Time, terms map[string]bool) string {
 	e := d.Entry
 	if src.Name == "" {
 		src.Name = e.Source // a source no longer configured is still named
@@ -92,23 +96,24 @@ func renderAlert(d subscriptions.Delivery, src sourceView, now time.Time, terms 
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("<b>" + esc(truncate(l, 60)) + "</b>")
+		b.WriteString("<b>" + Esc(Truncate(l, 60)) + "</b>")
 	}
-	fmt.Fprintf(&b, " · %s · %s\n", esc(src.Name), esc(clock(e.Published, now, d.TimeZone)))
+	fmt.Fprintf(&b, " · %s · %s\n", Esc(src.Name), Esc(clock(e.Published, now, d.TimeZone)))
 	if e.Pinned {
 		b.WriteString("📌 ")
 	}
-	b.WriteString("<b>" + esc(truncate(e.Title, maxTitleRunes)) + "</b>")
+	b.WriteString("<b>" + Esc(Truncate(e.Title, maxTitleRunes)) + "</b>")
 	if body := fitParagraphs(e.Body, maxBodyLength); body != "" {
 		b.WriteString("\n\n" + highlight(body, terms))
 	}
 	if link := entryLink(e, src); link != "" {
-		fmt.Fprintf(&b, "\n\n<a href=\"%s\">Read on %s</a>", esc(link), esc(src.Name))
+		fmt.Fprintf(&b, "\n\n<a href=\"%s\">Read on %s</a>", Esc(link), Esc(src.Name))
 	}
 	return b.String()
 }
 
-func plural(n int, one, many string) string {
+// Plural returns "1 one" for n == 1, else n followed by many ("3 entries").
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"slices"
@@ -9,18 +9,18 @@ import (
 	"livealert/subscriptions"
 )
 
-// renderDigest renders a chat's digest of items (oldest first) for the day of scheduled, split
+// Digest renders a chat's digest of items (oldest first) for the day of scheduled, split
 // into messages under Telegram's limit at entry boundaries. It returns nil for no items.
-func renderDigest(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location, sources map[string]sourceView) []string {
-	return newDigestRenderer(sources).render(items, scheduled, loc)
+func Digest(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location, sources map[string]Source) []string {
+	return NewDigestRenderer(sources).Render(items, scheduled, loc)
 }
 
-// digestRenderer renders digests as renderDigest does, remembering what the digests of one
+// DigestRenderer renders digests as Digest does, remembering what the digests of one
 // tick share — each entry's linked title, each entry's time in each zone, each topic's
 // heading — and reusing its buffers from one digest to the next. It is not safe for
 // concurrent use.
-type digestRenderer struct {
-	sources map[string]sourceView
+type DigestRenderer struct {
+	sources map[string]Source
 	titles  map[int64]digestTitle
 	times   map[digestTimeKey]digestPiece
 	labels  map[string]digestPiece
@@ -41,7 +41,7 @@ type digestTitle struct {
 }
 
 // digestPiece is a piece of a digest's text: its HTML and its visible length in UTF-16 code
-// units (see textLength).
+// units (see Length).
 type digestPiece struct {
 	html   string
 	length int
@@ -64,8 +64,10 @@ type digestGroup struct {
 	size  int // len(items) once grouped
 }
 
-func newDigestRenderer(sources map[string]sourceView) *digestRenderer {
-	return &digestRenderer{
+// NewDigestRenderer returns a DigestRenderer that names and links entries by sources, keyed
+// by source name.
+func NewDigestRenderer(sources map[string]Source) *DigestRenderer {
+	return &DigestRenderer{
 		sources: sources,
 		titles:  map[int64]digestTitle{},
 		times:   map[digestTimeKey]digestPiece{},
@@ -74,39 +76,39 @@ func newDigestRenderer(sources map[string]sourceView) *digestRenderer {
 }
 
 // title returns e's title line: one line, truncated, escaped, linked to the entry.
-func (r *digestRenderer) title(e *subscriptions.StoredEntry) digestPiece {
+func (r *DigestRenderer) title(e *subscriptions.StoredEntry) digestPiece {
 	if t, ok := r.titles[e.RowID]; ok && t.source == e.Source && t.title == e.Title && t.url == e.URL {
 		return t.digestPiece
 	}
-	text := truncate(strings.Join(strings.Fields(e.Title), " "), maxTitleRunes) // one line
-	html := esc(text)
+	text := Truncate(strings.Join(strings.Fields(e.Title), " "), maxTitleRunes) // one line
+	html := Esc(text)
 	if link := entryLink(*e, r.sources[e.Source]); link != "" {
-		html = "<a href=\"" + esc(link) + "\">" + html + "</a>"
+		html = "<a href=\"" + Esc(link) + "\">" + html + "</a>"
 	}
-	t := digestTitle{source: e.Source, title: e.Title, url: e.URL, digestPiece: digestPiece{html, textLength(text)}}
+	t := digestTitle{source: e.Source, title: e.Title, url: e.URL, digestPiece: digestPiece{html, Length(text)}}
 	r.titles[e.RowID] = t
 	return t.digestPiece
 }
 
 // time returns t's time of day and weekday in loc ("Fri 14:48"); it is plain text.
-func (r *digestRenderer) time(t time.Time, loc *time.Location) digestPiece {
+func (r *DigestRenderer) time(t time.Time, loc *time.Location) digestPiece {
 	k := digestTimeKey{loc, t.Unix()} // the format shows no seconds
 	if p, ok := r.times[k]; ok {
 		return p
 	}
 	at := t.In(loc).Format("Mon 15:04")
-	p := digestPiece{at, textLength(at)}
+	p := digestPiece{at, Length(at)}
 	r.times[k] = p
 	return p
 }
 
 // label returns a topic's label as its heading shows it: truncated and escaped.
-func (r *digestRenderer) label(l string) digestPiece {
+func (r *DigestRenderer) label(l string) digestPiece {
 	if p, ok := r.labels[l]; ok {
 		return p
 	}
-	text := truncate(l, 60)
-	p := digestPiece{esc(text), textLength(text)}
+	text := Truncate(l, 60)
+	p := digestPiece{Esc(text), Length(text)}
 	r.labels[l] = p
 	return p
 }
@@ -115,7 +117,7 @@ func (r *digestRenderer) label(l string) digestPiece {
 // items (the first of those in its order on a tie), so that every entry appears once; groups
 // come busiest first, in order of first appearance on a tie, with items in their order. The
 // result is valid until the next call.
-func (r *digestRenderer) group(items []subscriptions.DigestItem) []digestGroup {
+func (r *DigestRenderer) group(items []subscriptions.DigestItem) []digestGroup {
 	counts := r.counts[:0]
 	for k := range items {
 		for _, l := range items[k].Labels {
@@ -169,8 +171,8 @@ func labelIndex(counts []digestLabelCount, l string) int {
 	return -1
 }
 
-// render is renderDigest.
-func (r *digestRenderer) render(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location) []string {
+// Render renders as Digest does, reusing what earlier calls made.
+func (r *DigestRenderer) Render(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location) []string {
 	if len(items) == 0 {
 		return nil
 	}
@@ -180,15 +182,15 @@ func (r *digestRenderer) render(items []subscriptions.DigestItem, scheduled time
 	const head, headHTML = "📰 Daily digest · ", "📰 <b>Daily digest</b> · "
 
 	buf := append(r.buf[:0], headHTML...)
-	buf = append(buf, esc(day)...)
+	buf = append(buf, Esc(day)...)
 	buf = append(buf, '\n')
 	totalsStart := len(buf)
 	buf = appendPlural(buf, len(items), "new entry", "new entries")
 	buf = append(buf, " in "...)
 	buf = appendPlural(buf, len(groups), "topic", "topics")
 	buf = append(buf, " · times in "...)
-	size := textLength(head) + textLength(day) + 1 + textLength(string(buf[totalsStart:])) + textLength(zone)
-	buf = append(buf, esc(zone)...)
+	size := Length(head) + Length(day) + 1 + Length(string(buf[totalsStart:])) + Length(zone)
+	buf = append(buf, Esc(zone)...)
 
 	var msgs []string
 	// Lengths are counted on the visible text of each piece, as Telegram counts them (HTML
@@ -205,12 +207,12 @@ func (r *digestRenderer) render(items []subscriptions.DigestItem, scheduled time
 			if heading {
 				lineLen += headingLen
 			}
-			if size+lineLen > maxMessageLength {
+			if size+lineLen > MaxMessageLength {
 				msgs = append(msgs, string(buf))
 				buf = append(buf[:0], headHTML...)
-				buf = append(buf, esc(day)...)
+				buf = append(buf, Esc(day)...)
 				buf = append(buf, " (continued)"...)
-				size = textLength(head) + textLength(day) + len(" (continued)")
+				size = Length(head) + Length(day) + len(" (continued)")
 				if !heading {
 					heading, lineLen = true, lineLen+headingLen // the topic's heading again atop the new message
 				}
@@ -232,7 +234,7 @@ func (r *digestRenderer) render(items []subscriptions.DigestItem, scheduled time
 	return append(msgs, string(buf))
 }
 
-// appendPlural appends plural(n, one, many).
+// appendPlural appends Plural(n, one, many).
 func appendPlural(buf []byte, n int, one, many string) []byte {
 	buf = strconv.AppendInt(buf, int64(n), 10)
 	buf = append(buf, ' ')
