@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // TestSourcesWatchedWhileTelegramIsDown: the watcher does not wait for Telegram. A page polled
@@ -18,7 +18,7 @@ func TestSourcesWatchedWhileTelegramIsDown(t *testing.T) {
 	h.stop()
 
 	// Telegram is down at the next start: the first getMe fails, connect retries after 1s.
-	h.api.FailNext("getMe", 0, telegramtest.ServerError())
+	h.api.FailNext("getMe", 0, fakebotapi.ServerError())
 	h.setPage("Tuesday, May 14, 2024\n1000 GMT — Storm surge floods the harbour road\nWater everywhere.\n" +
 		strings.TrimPrefix(page, "Tuesday, May 14, 2024\n"))
 	polled := len(h.getMeAtPollSnapshot())

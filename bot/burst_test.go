@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // burstBound is how soon another chat's reply and alert must arrive during a burst.
@@ -18,11 +18,11 @@ const burstBound = 5 * time.Second
 func TestBurstDrawsNo429(t *testing.T) {
 	// Not parallel: it counts what a fake timing real arrivals sees, which the other tests'
 	// load would skew.
-	h := newHarness(t, harnessOptions{Budget: true, API: telegramtest.Options{EnforceLimits: true}})
+	h := newHarness(t, harnessOptions{Budget: true, API: fakebotapi.Options{EnforceLimits: true}})
 	h.start()
 	h.reply(bobChat, bob, "/follow storms")
 	h.ingest(newEntry("0", "Old news from before the bot watched"))
-	members := []telegramtest.User{
+	members := []fakebotapi.User{
 		{ID: 2001, FirstName: "Carol"}, {ID: 2002, FirstName: "Dave"}, {ID: 2003, FirstName: "Erin"},
 	}
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // TestGroupOnlyAdminsChange runs the subscription commands and keyboards in a group as its
@@ -18,7 +18,7 @@ func TestGroupOnlyAdminsChange(t *testing.T) {
 	h.start()
 	h.api.SetMemberStatus(newsGroup.ID, alice.ID, models.ChatMemberTypeAdministrator)
 	tr := &transcript{t: t}
-	say := func(who telegramtest.User, text string) []telegramtest.Message {
+	say := func(who fakebotapi.User, text string) []fakebotapi.Message {
 		msgs := h.say(newsGroup, who, 0, text)
 		tr.said(who.FirstName, text, msgs)
 		return msgs

@@ -6,10 +6,10 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
-var harbourChannel = telegramtest.Chat{ID: -1001000000003, Type: "channel", Title: "Harbour Alerts", Username: "harbour_alerts"}
+var harbourChannel = fakebotapi.Chat{ID: -1001000000003, Type: "channel", Title: "Harbour Alerts", Username: "harbour_alerts"}
 
 // TestChannelManagedFromPrivateChat links a channel from a private chat, manages its
 // subscriptions there, and checks alerts go to the channel.
@@ -19,8 +19,8 @@ func TestChannelManagedFromPrivateChat(t *testing.T) {
 	h.start()
 	h.waitHandled(h.api.ChannelPost(harbourChannel, "Welcome to the channel")) // the fake learns of it
 	tr := &transcript{t: t}
-	say := func(who telegramtest.User, text string) []telegramtest.Message {
-		msgs := h.say(telegramtest.PrivateChat(who), who, 0, text)
+	say := func(who fakebotapi.User, text string) []fakebotapi.Message {
+		msgs := h.say(fakebotapi.PrivateChat(who), who, 0, text)
 		tr.said(who.FirstName, text, msgs)
 		return msgs
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // TestEveryCommandInGroupsAndForumTopics sends every command in a group and in a forum topic,
@@ -17,7 +17,7 @@ func TestEveryCommandInGroupsAndForumTopics(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	h.ingest(newEntry("0", "Ferry timetable"))
-	for _, c := range []telegramtest.Chat{newsGroup, forum} {
+	for _, c := range []fakebotapi.Chat{newsGroup, forum} {
 		h.api.SetMemberStatus(c.ID, alice.ID, models.ChatMemberTypeAdministrator)
 	}
 	commands := []struct {
@@ -30,10 +30,10 @@ func TestEveryCommandInGroupsAndForumTopics(t *testing.T) {
 	}
 	for _, place := range []struct {
 		name   string
-		chat   telegramtest.Chat
+		chat   fakebotapi.Chat
 		thread int
 	}{{"group", newsGroup, 0}, {"forum topic", forum, 5}} {
-		for _, who := range []telegramtest.User{alice, bob} {
+		for _, who := range []fakebotapi.User{alice, bob} {
 			for _, c := range commands {
 				t.Run(place.name+"/"+who.FirstName+"/"+c.text, func(t *testing.T) {
 					msgs := h.say(place.chat, who, place.thread, c.text)

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // ingestHistory primes the source and stores entries as the watcher would, a minute apart on
@@ -32,7 +32,7 @@ func TestFollowPreviewLatestSearch(t *testing.T) {
 		"Ferry 3 back", "Ferry 4 full", "Ferry 5 late", "Ferry 6 early", "Flood on the sea wall")
 	h.clock.Advance(time.Hour)
 	tr := &transcript{t: t}
-	say := func(text string) []telegramtest.Message {
+	say := func(text string) []fakebotapi.Message {
 		msgs := h.say(aliceChat, alice, 0, text)
 		tr.said("alice", text, msgs)
 		return msgs

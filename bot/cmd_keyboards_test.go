@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/subscriptions/match"
 )
 
@@ -48,7 +48,7 @@ func TestForumTopicSubscriptions(t *testing.T) {
 	h.start()
 	h.api.SetMemberStatus(forum.ID, alice.ID, models.ChatMemberTypeAdministrator)
 	tr := &transcript{t: t}
-	say := func(thread int, text string) []telegramtest.Message {
+	say := func(thread int, text string) []fakebotapi.Message {
 		msgs := h.say(forum, alice, thread, text)
 		tr.said(fmt.Sprintf("alice in thread %d", thread), text, msgs)
 		return msgs

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // TestListShowsModes checks /list says how each subscription arrives, and until when one is
@@ -30,6 +30,6 @@ func TestListShowsModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := &transcript{t: t}
-	tr.said("alice", "/list", []telegramtest.Message{h.reply(aliceChat, alice, "/list")})
+	tr.said("alice", "/list", []fakebotapi.Message{h.reply(aliceChat, alice, "/list")})
 	golden(t, "list_modes.txt", tr.b.String())
 }

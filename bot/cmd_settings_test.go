@@ -9,7 +9,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -35,7 +35,7 @@ func newSettingsBot(t *testing.T, clock *settingsClock) *Bot {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	fake := telegramtest.New(telegramtest.Options{})
+	fake := fakebotapi.New(fakebotapi.Options{})
 	t.Cleanup(fake.Close)
 	b, err := newBot(Options{Token: fake.Token(), APIURL: fake.URL(), Store: store, Now: clock.Now})
 	if err != nil {

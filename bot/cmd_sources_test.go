@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/sources"
 )
 
@@ -48,8 +48,8 @@ func TestSourcesCommandForAdmins(t *testing.T) {
 		}
 	}
 	tr := &transcript{t: t}
-	tr.said("alice (admin)", "/sources", []telegramtest.Message{h.reply(aliceChat, alice, "/sources")})
-	tr.said("bob", "/sources", []telegramtest.Message{h.reply(bobChat, bob, "/sources")})
+	tr.said("alice (admin)", "/sources", []fakebotapi.Message{h.reply(aliceChat, alice, "/sources")})
+	tr.said("bob", "/sources", []fakebotapi.Message{h.reply(bobChat, bob, "/sources")})
 	if msgs := h.say(newsGroup, bob, 0, "/sources"); len(msgs) != 0 {
 		t.Errorf("a non-admin's /sources in a group was answered: %+v", msgs)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // transcript records a conversation for a golden file: each line sent, then each message
@@ -17,14 +17,14 @@ type transcript struct {
 	b strings.Builder
 }
 
-func (tr *transcript) said(who, text string, answers []telegramtest.Message) {
+func (tr *transcript) said(who, text string, answers []fakebotapi.Message) {
 	fmt.Fprintf(&tr.b, ">>> %s: %s\n", who, text)
 	for _, m := range answers {
 		tr.message(m)
 	}
 }
 
-func (tr *transcript) message(m telegramtest.Message) {
+func (tr *transcript) message(m fakebotapi.Message) {
 	tr.t.Helper()
 	checkTelegramHTML(tr.t, m.Text)
 	if !m.LinkPreviewDisabled {
@@ -50,13 +50,13 @@ func (tr *transcript) message(m telegramtest.Message) {
 	tr.b.WriteString("\n")
 }
 
-func (tr *transcript) pressed(who, data, answer string, edited telegramtest.Message) {
+func (tr *transcript) pressed(who, data, answer string, edited fakebotapi.Message) {
 	fmt.Fprintf(&tr.b, ">>> %s presses %s\n<<< answer: %s\n<<< edited:\n", who, data, answer)
 	tr.message(edited)
 }
 
 // messageByID finds the bot's message id in chat as it is now.
-func messageByID(t *testing.T, h *harness, chatID int64, id int) telegramtest.Message {
+func messageByID(t *testing.T, h *harness, chatID int64, id int) fakebotapi.Message {
 	t.Helper()
 	for _, m := range h.api.Messages(chatID) {
 		if m.ID == id {
@@ -64,7 +64,7 @@ func messageByID(t *testing.T, h *harness, chatID int64, id int) telegramtest.Me
 		}
 	}
 	t.Fatalf("no message %d in chat %d", id, chatID)
-	return telegramtest.Message{}
+	return fakebotapi.Message{}
 }
 
 func TestPrivateChatConversation(t *testing.T) {
@@ -72,7 +72,7 @@ func TestPrivateChatConversation(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	tr := &transcript{t: t}
-	say := func(text string) []telegramtest.Message {
+	say := func(text string) []fakebotapi.Message {
 		msgs := h.say(aliceChat, alice, 0, text)
 		tr.said("alice", text, msgs)
 		return msgs
@@ -137,10 +137,10 @@ func TestFollowPersistsAcrossRestart(t *testing.T) {
 
 func TestCommandsAddressedToBots(t *testing.T) {
 	t.Parallel()
-	me := "@" + telegramtest.New(telegramtest.Options{}).Bot().Username
+	me := "@" + fakebotapi.New(fakebotapi.Options{}).Bot().Username
 	tests := []struct {
 		name    string
-		chat    telegramtest.Chat
+		chat    fakebotapi.Chat
 		text    string
 		replies int
 	}{

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/sources"
 	"livealert/subscriptions/match"
 )
@@ -27,7 +27,7 @@ var seedTopics = []match.Topic{
 	{Name: "Air defence", Keywords: []string{`"air defence"`, `"shot down"`}},
 }
 
-func isDigest(m telegramtest.Message) bool {
+func isDigest(m fakebotapi.Message) bool {
 	return strings.HasPrefix(m.Text, "📰 <b>Daily digest</b>")
 }
 
@@ -58,7 +58,7 @@ func TestDigestEndToEnd(t *testing.T) {
 	h.api.SetMemberStatus(tokyoGroup.ID, alice.ID, "administrator") // only admins change a group's settings
 	chats := []struct {
 		name     string
-		chat     telegramtest.Chat
+		chat     fakebotapi.Chat
 		commands []string
 		alerts   bool
 	}{
@@ -111,7 +111,7 @@ func TestDigestEndToEnd(t *testing.T) {
 	for _, c := range chats {
 		t.Run(c.name, func(t *testing.T) {
 			// Every digest is queued by now; wait until the sender has drained the outbox.
-			var msgs []telegramtest.Message
+			var msgs []fakebotapi.Message
 			if err := h.api.WaitFor(h.waitCtx(), func() bool {
 				ds, err := h.store.DueDeliveries(h.ctx, 1)
 				msgs = h.api.Messages(c.chat.ID)
@@ -119,7 +119,7 @@ func TestDigestEndToEnd(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			var digests []telegramtest.Message
+			var digests []fakebotapi.Message
 			var alerts strings.Builder // alerts may come several to a message (coalesced)
 			for _, m := range msgs[len(c.commands):] {
 				if isDigest(m) {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/fakebotapi"
 	"livealert/bot/render"
-	"livealert/bot/telegramtest"
 )
 
 // TestMenusPerScope checks the command menus Telegram is given per scope, derived from the
@@ -59,7 +59,7 @@ func TestRefusalsAndHelpTranscript(t *testing.T) {
 	h := newHarness(t, harnessOptions{Admins: []int64{alice.ID}})
 	h.start()
 	tr := &transcript{t: t}
-	say := func(chat telegramtest.Chat, who telegramtest.User, text string) []telegramtest.Message {
+	say := func(chat fakebotapi.Chat, who fakebotapi.User, text string) []fakebotapi.Message {
 		msgs := h.say(chat, who, 0, text)
 		tr.said(who.FirstName+" in "+chatName(chat), text, msgs)
 		return msgs
@@ -111,7 +111,7 @@ func TestRefusalsAndHelpTranscript(t *testing.T) {
 	}
 }
 
-func chatName(c telegramtest.Chat) string {
+func chatName(c fakebotapi.Chat) string {
 	if c.Title != "" {
 		return c.Title
 	}

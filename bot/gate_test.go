@@ -10,7 +10,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -18,14 +18,14 @@ import (
 // gateScene is one fresh chat for one case of TestGateEveryCommandAndButton: who acts where,
 // and on which chat's state.
 type gateScene struct {
-	send   telegramtest.Chat // where the actor types and presses
+	send   fakebotapi.Chat // where the actor types and presses
 	thread int
-	actor  telegramtest.User
-	admin  telegramtest.User // who brings up keyboards before the actor acts
-	state  int64             // the chat whose settings and subscriptions are compared
-	alerts telegramtest.Chat // where the state chat's alerts arrive
-	query  string            // the scene's own followed query, matched by nothing else
-	demote func()            // takes the actor's rights away after the keyboards are up
+	actor  fakebotapi.User
+	admin  fakebotapi.User // who brings up keyboards before the actor acts
+	state  int64           // the chat whose settings and subscriptions are compared
+	alerts fakebotapi.Chat // where the state chat's alerts arrive
+	query  string          // the scene's own followed query, matched by nothing else
+	demote func()          // takes the actor's rights away after the keyboards are up
 }
 
 // gateRole is one kind of person the gate meets.
@@ -66,22 +66,22 @@ var gateButtons = map[string]struct {
 
 var gateRoles = []gateRole{
 	{name: "private chat", allowed: true, private: true, scene: func(h *harness, n int64) gateScene {
-		u := telegramtest.User{ID: 50_000 + n, FirstName: "Priya"}
-		c := telegramtest.PrivateChat(u)
+		u := fakebotapi.User{ID: 50_000 + n, FirstName: "Priya"}
+		c := fakebotapi.PrivateChat(u)
 		return gateScene{send: c, actor: u, admin: u, state: c.ID, alerts: c}
 	}},
 	{name: "group administrator", allowed: true, scene: func(h *harness, n int64) gateScene {
-		g := telegramtest.Chat{ID: -1002000000000 - n, Type: "supergroup", Title: "Group " + itoa(n)}
+		g := fakebotapi.Chat{ID: -1002000000000 - n, Type: "supergroup", Title: "Group " + itoa(n)}
 		h.api.SetMemberStatus(g.ID, alice.ID, models.ChatMemberTypeAdministrator)
 		return gateScene{send: g, actor: alice, admin: alice, state: g.ID, alerts: g}
 	}},
 	{name: "group member", scene: func(h *harness, n int64) gateScene {
-		g := telegramtest.Chat{ID: -1003000000000 - n, Type: "supergroup", Title: "Group " + itoa(n)}
+		g := fakebotapi.Chat{ID: -1003000000000 - n, Type: "supergroup", Title: "Group " + itoa(n)}
 		h.api.SetMemberStatus(g.ID, alice.ID, models.ChatMemberTypeAdministrator)
 		return gateScene{send: g, actor: bob, admin: alice, state: g.ID, alerts: g}
 	}},
 	{name: "forum topic member", scene: func(h *harness, n int64) gateScene {
-		f := telegramtest.Chat{ID: -1004000000000 - n, Type: "supergroup", Title: "Forum " + itoa(n), IsForum: true}
+		f := fakebotapi.Chat{ID: -1004000000000 - n, Type: "supergroup", Title: "Forum " + itoa(n), IsForum: true}
 		h.api.SetMemberStatus(f.ID, alice.ID, models.ChatMemberTypeOwner)
 		return gateScene{send: f, thread: 5, actor: bob, admin: alice, state: f.ID, alerts: f}
 	}},
@@ -96,15 +96,15 @@ var gateRoles = []gateRole{
 // linkedChannelScene links a fresh channel to a fresh user's private chat; demoted: the user
 // stops being the channel's administrator once the keyboards are up.
 func linkedChannelScene(h *harness, n int64, demoted bool) gateScene {
-	u := telegramtest.User{ID: 60_000 + n, FirstName: "Chan"}
-	c := telegramtest.Chat{ID: -1005000000000 - n, Type: "channel", Title: "Channel " + itoa(n), Username: "chan_" + itoa(n)}
+	u := fakebotapi.User{ID: 60_000 + n, FirstName: "Chan"}
+	c := fakebotapi.Chat{ID: -1005000000000 - n, Type: "channel", Title: "Channel " + itoa(n), Username: "chan_" + itoa(n)}
 	h.waitHandled(h.api.ChannelPost(c, "hello"))
 	h.api.SetMemberStatus(c.ID, h.api.Bot().ID, models.ChatMemberTypeAdministrator)
 	h.api.SetMemberStatus(c.ID, u.ID, models.ChatMemberTypeAdministrator)
-	if got := h.reply(telegramtest.PrivateChat(u), u, "/channel @"+c.Username).Text; !strings.HasPrefix(got, "📣 Managing") {
+	if got := h.reply(fakebotapi.PrivateChat(u), u, "/channel @"+c.Username).Text; !strings.HasPrefix(got, "📣 Managing") {
 		h.t.Fatalf("link channel: %s", got)
 	}
-	sc := gateScene{send: telegramtest.PrivateChat(u), actor: u, admin: u, state: c.ID, alerts: c}
+	sc := gateScene{send: fakebotapi.PrivateChat(u), actor: u, admin: u, state: c.ID, alerts: c}
 	if demoted {
 		sc.demote = func() {
 			h.api.SetMemberStatus(c.ID, u.ID, models.ChatMemberTypeMember)
@@ -278,7 +278,7 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 // gateKeyboard brings up the message whose buttons a case presses: the answer to command
 // sent by the scene's admin, or an alert for the scene's query (pressing press under it
 // first). It returns the chat the message is in and the message as it is now.
-func gateKeyboard(h *harness, sc gateScene, command, press string) (telegramtest.Chat, telegramtest.Message) {
+func gateKeyboard(h *harness, sc gateScene, command, press string) (fakebotapi.Chat, fakebotapi.Message) {
 	h.t.Helper()
 	if command != "" {
 		msgs := h.say(sc.send, sc.admin, sc.thread, command)

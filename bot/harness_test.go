@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/sources"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
@@ -21,12 +21,12 @@ const harnessTimeout = 20 * time.Second
 
 // Users and chats the bot tests talk as.
 var (
-	alice     = telegramtest.User{ID: 1001, FirstName: "Alice", Username: "alice", LanguageCode: "en"}
-	bob       = telegramtest.User{ID: 1002, FirstName: "Bob", Username: "bob"}
-	aliceChat = telegramtest.PrivateChat(alice)
-	bobChat   = telegramtest.PrivateChat(bob)
-	newsGroup = telegramtest.Chat{ID: -1001000000001, Type: "supergroup", Title: "Newsroom"}
-	forum     = telegramtest.Chat{ID: -1001000000002, Type: "supergroup", Title: "Desk", IsForum: true}
+	alice     = fakebotapi.User{ID: 1001, FirstName: "Alice", Username: "alice", LanguageCode: "en"}
+	bob       = fakebotapi.User{ID: 1002, FirstName: "Bob", Username: "bob"}
+	aliceChat = fakebotapi.PrivateChat(alice)
+	bobChat   = fakebotapi.PrivateChat(bob)
+	newsGroup = fakebotapi.Chat{ID: -1001000000001, Type: "supergroup", Title: "Newsroom"}
+	forum     = fakebotapi.Chat{ID: -1001000000002, Type: "supergroup", Title: "Desk", IsForum: true}
 )
 
 // testTopics is a small catalog for bot tests.
@@ -75,7 +75,7 @@ type harnessOptions struct {
 	// API shapes the fake Bot API server. Unless API.EnforceLimits, replies skip the chats'
 	// rate limits (the fake does not enforce them, and each command of a test waits for its
 	// answer); alerts keep them either way.
-	API telegramtest.Options
+	API fakebotapi.Options
 	// Budget turns on the users' command budget, on the harness clock (which stands still
 	// unless the test moves it).
 	Budget bool
@@ -89,7 +89,7 @@ type harnessOptions struct {
 type harness struct {
 	t     *testing.T
 	ctx   context.Context
-	api   *telegramtest.Server
+	api   *fakebotapi.Server
 	clock *harnessClock
 	path  string
 	opts  harnessOptions
@@ -129,7 +129,7 @@ func newHarness(t *testing.T, opts harnessOptions) *harness {
 	h := &harness{
 		t:     t,
 		ctx:   ctx,
-		api:   telegramtest.New(opts.API),
+		api:   fakebotapi.New(opts.API),
 		clock: &harnessClock{now: opts.Start},
 		path:  filepath.Join(t.TempDir(), "livealert.db"),
 		opts:  opts,
@@ -250,7 +250,7 @@ func (h *harness) waitHandled(id int64) {
 
 // say sends text into chat as from (in forum topic thread when not 0), waits until the bot
 // has handled it and returns the messages the bot sent to chat meanwhile.
-func (h *harness) say(chat telegramtest.Chat, from telegramtest.User, thread int, text string) []telegramtest.Message {
+func (h *harness) say(chat fakebotapi.Chat, from fakebotapi.User, thread int, text string) []fakebotapi.Message {
 	h.t.Helper()
 	id := chat.ID
 	if id == 0 {
@@ -262,7 +262,7 @@ func (h *harness) say(chat telegramtest.Chat, from telegramtest.User, thread int
 }
 
 // reply is say for a command that must answer with exactly one message, which it returns.
-func (h *harness) reply(chat telegramtest.Chat, from telegramtest.User, text string) telegramtest.Message {
+func (h *harness) reply(chat fakebotapi.Chat, from fakebotapi.User, text string) fakebotapi.Message {
 	h.t.Helper()
 	msgs := h.say(chat, from, 0, text)
 	if len(msgs) != 1 {
@@ -273,7 +273,7 @@ func (h *harness) reply(chat telegramtest.Chat, from telegramtest.User, text str
 
 // press presses the inline button with data under message msgID in chat as from, and
 // returns the callback answer's text once the bot has answered.
-func (h *harness) press(chat telegramtest.Chat, from telegramtest.User, msgID int, data string) string {
+func (h *harness) press(chat fakebotapi.Chat, from fakebotapi.User, msgID int, data string) string {
 	h.t.Helper()
 	id, err := h.api.PressButton(chat, from, msgID, data)
 	if err != nil {
@@ -297,7 +297,7 @@ func (h *harness) press(chat telegramtest.Chat, from telegramtest.User, msgID in
 
 // waitMessages blocks until the bot has sent at least n messages to chatID, and returns
 // them all.
-func (h *harness) waitMessages(chatID int64, n int) []telegramtest.Message {
+func (h *harness) waitMessages(chatID int64, n int) []fakebotapi.Message {
 	h.t.Helper()
 	msgs, err := h.api.WaitMessages(h.waitCtx(), chatID, n)
 	if err != nil {

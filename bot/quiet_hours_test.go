@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // TestQuietHours: alerts in quiet hours are held and come as one message when the hours
@@ -51,7 +51,7 @@ func TestQuietHours(t *testing.T) {
 			before := len(h.api.Messages(bob.ID))
 			h.ingest(newEntry("5", "Council adjourns")) // a marker again: anything more for alice would come first
 			h.waitMessages(bob.ID, before+1)
-			var alerts, digests []telegramtest.Message
+			var alerts, digests []fakebotapi.Message
 			for _, m := range h.api.Messages(alice.ID)[3:] {
 				if isDigest(m) {
 					digests = append(digests, m)

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"livealert/bot/fakebotapi"
 	"livealert/bot/render"
-	"livealert/bot/telegramtest"
 	"livealert/sources"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
@@ -29,7 +29,7 @@ func storedEntry(id, title string, published time.Time, body ...string) subscrip
 // checkTelegramHTML fails the test when Telegram would refuse text: bad HTML or too long.
 func checkTelegramHTML(t *testing.T, text string) {
 	t.Helper()
-	plain, err := telegramtest.ParseHTML(text)
+	plain, err := fakebotapi.ParseHTML(text)
 	if err != nil {
 		t.Fatalf("Telegram would refuse this message: %v\n%s", err, text)
 	}
@@ -124,7 +124,7 @@ func TestRenderNeverEscapesBadly(t *testing.T) {
 		}
 		d := subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: time.UTC, Labels: []string{"Storms", randomText(r, 4)}, Entry: e}
 		text := render.Alert(d, render.Source{Name: randomText(r, 2), PageURL: "https://x.example/?a=1&b=<2>"}, renderNow, terms)
-		if _, err := telegramtest.ParseHTML(text); err != nil {
+		if _, err := fakebotapi.ParseHTML(text); err != nil {
 			t.Fatalf("case %d: %v\n%s", i, err, text)
 		}
 		checkTelegramHTML(t, text)

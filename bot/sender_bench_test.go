@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/sources"
 	"livealert/subscriptions"
 )
@@ -18,7 +18,7 @@ import (
 // benchBot runs a bot for a benchmark against api, on a database with n private chats (ids
 // 1..n) following Storms and the live blog already primed. It returns the running bot; it
 // stops with the benchmark.
-func benchBot(b *testing.B, api *telegramtest.Server, n int, adjust func(*Options)) *Bot {
+func benchBot(b *testing.B, api *fakebotapi.Server, n int, adjust func(*Options)) *Bot {
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	path := filepath.Join(b.TempDir(), "bench.db")
@@ -107,7 +107,7 @@ func benchIngest(b *testing.B, bot *Bot, id string) {
 // machine: ~400-520 since alert keyboards came from the matcher (750-900 before).
 func BenchmarkSenderThroughput(b *testing.B) {
 	const chats = 2000
-	api := telegramtest.New(telegramtest.Options{})
+	api := fakebotapi.New(fakebotapi.Options{})
 	b.Cleanup(api.Close)
 	bot := benchBot(b, api, chats, func(o *Options) { o.Rate, o.PrivateInterval, o.GroupInterval = -1, -1, -1 })
 	ctx := context.Background()
@@ -146,7 +146,7 @@ func BenchmarkSenderDefaultLimits(b *testing.B) {
 	var fraction float64
 	var tooMany int
 	for range b.N {
-		api := telegramtest.New(telegramtest.Options{EnforceLimits: true})
+		api := fakebotapi.New(fakebotapi.Options{EnforceLimits: true})
 		bot := benchBot(b, api, chats, nil)
 		start := time.Now()
 		benchIngest(b, bot, "1")

@@ -5,15 +5,15 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/subscriptions"
 )
 
 // waitTexts blocks until every one of want appears in the bot's messages to chatID (alerts
 // may arrive coalesced, several in one message), and returns the messages.
-func (h *harness) waitTexts(chatID int64, want ...string) []telegramtest.Message {
+func (h *harness) waitTexts(chatID int64, want ...string) []fakebotapi.Message {
 	h.t.Helper()
-	var msgs []telegramtest.Message
+	var msgs []fakebotapi.Message
 	err := h.api.WaitFor(h.waitCtx(), func() bool {
 		msgs = h.api.Messages(chatID)
 		var all strings.Builder
@@ -34,9 +34,9 @@ func (h *harness) waitTexts(chatID int64, want ...string) []telegramtest.Message
 }
 
 // alertsIn returns the messages among msgs that hold alerts, each checked as Telegram would.
-func alertsIn(t *testing.T, msgs []telegramtest.Message) []telegramtest.Message {
+func alertsIn(t *testing.T, msgs []fakebotapi.Message) []fakebotapi.Message {
 	t.Helper()
-	var out []telegramtest.Message
+	var out []fakebotapi.Message
 	for _, m := range msgs {
 		if strings.HasPrefix(m.Text, "🔔") {
 			if m.ParseMode != "" {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/subscriptions"
 )
 
@@ -60,7 +60,7 @@ func TestDefaultLimitsNeverTrip429(t *testing.T) {
 	// Not parallel: it counts what a fake timing real arrivals sees, which the other tests'
 	// load would skew.
 	const chats = 70
-	h := newHarness(t, harnessOptions{API: telegramtest.Options{EnforceLimits: true}})
+	h := newHarness(t, harnessOptions{API: fakebotapi.Options{EnforceLimits: true}})
 	h.start()
 	for id := int64(1); id <= chats; id++ {
 		if _, _, err := h.store.StartChat(h.ctx, subscriptions.ChatInfo{ID: id, Type: "private"}); err != nil {

@@ -9,13 +9,13 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/subscriptions"
 )
 
 // followStorms makes chat (as alice) follow the Storms topic and primes the live blog, so
 // that the next entries ingested are news.
-func followStorms(h *harness, chat telegramtest.Chat) {
+func followStorms(h *harness, chat fakebotapi.Chat) {
 	h.t.Helper()
 	if chat.ID != alice.ID {
 		// Only administrators change a group's subscriptions.
@@ -33,7 +33,7 @@ func TestSenderTooManyRequestsPausesAndRetries(t *testing.T) {
 	h.start()
 	followStorms(h, aliceChat)
 	sends := h.api.Calls("sendMessage")
-	h.api.FailNext("sendMessage", alice.ID, telegramtest.TooManyRequests(2))
+	h.api.FailNext("sendMessage", alice.ID, fakebotapi.TooManyRequests(2))
 	h.ingest(newEntry("1", stormEntry(1)))
 	if err := h.api.WaitFor(h.waitCtx(), func() bool { return h.api.TooManyRequestsServed() == 1 }); err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestSenderForbiddenDeactivatesUntilStart(t *testing.T) {
 func TestSenderMigratedGroupMovesAndRetries(t *testing.T) {
 	t.Parallel()
 	const oldID, newID = -5001, -1001000005001
-	group := telegramtest.Chat{ID: oldID, Type: "group", Title: "Harbour watchers"}
+	group := fakebotapi.Chat{ID: oldID, Type: "group", Title: "Harbour watchers"}
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	followStorms(h, group)
@@ -110,8 +110,8 @@ func TestSenderServerErrorsBackOffThenDeliver(t *testing.T) {
 	h := newHarness(t, harnessOptions{Bot: func(o *Options) { o.PrivateInterval = -1 }})
 	h.start()
 	followStorms(h, aliceChat)
-	failures := []telegramtest.Failure{telegramtest.ServerError(), telegramtest.BadGateway(), telegramtest.ServerError(),
-		telegramtest.BadGateway(), telegramtest.ServerError()}
+	failures := []fakebotapi.Failure{fakebotapi.ServerError(), fakebotapi.BadGateway(), fakebotapi.ServerError(),
+		fakebotapi.BadGateway(), fakebotapi.ServerError()}
 	for _, f := range failures {
 		h.api.FailNext("sendMessage", alice.ID, f)
 	}
@@ -144,7 +144,7 @@ func TestSenderGivesUpAfterADayOfFailures(t *testing.T) {
 	h.start()
 	followStorms(h, aliceChat)
 	for range 2 {
-		h.api.FailNext("sendMessage", alice.ID, telegramtest.ServerError())
+		h.api.FailNext("sendMessage", alice.ID, fakebotapi.ServerError())
 	}
 	h.ingest(newEntry("1", stormEntry(1)))
 	waitPostponed(t, h)
@@ -159,12 +159,12 @@ func TestSenderBadRequests(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		failure telegramtest.Failure
+		failure fakebotapi.Failure
 		// delivered: the alert arrives anyway (as plain text); else it is dead-lettered.
 		delivered bool
 	}{
-		{"can't parse entities: resent as plain text", telegramtest.BadRequest(`can't parse entities: Unsupported start tag "storm" at byte offset 3`), true},
-		{"other bad request: dead letter", telegramtest.BadRequest("message is too long"), false},
+		{"can't parse entities: resent as plain text", fakebotapi.BadRequest(`can't parse entities: Unsupported start tag "storm" at byte offset 3`), true},
+		{"other bad request: dead letter", fakebotapi.BadRequest("message is too long"), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,7 +262,7 @@ func TestReplyHonoursTooManyRequests(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
-	h.api.FailNext("sendMessage", alice.ID, telegramtest.TooManyRequests(1))
+	h.api.FailNext("sendMessage", alice.ID, fakebotapi.TooManyRequests(1))
 	start := time.Now()
 	got := h.reply(aliceChat, alice, "/help")
 	if !strings.Contains(got.Text, "/follow") {

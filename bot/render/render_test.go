@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/sources"
 	"livealert/subscriptions"
 )
@@ -26,7 +26,7 @@ func storedEntry(id, title string, published time.Time, body ...string) subscrip
 // checkTelegramHTML fails the test when Telegram would refuse text: bad HTML or too long.
 func checkTelegramHTML(t *testing.T, text string) {
 	t.Helper()
-	plain, err := telegramtest.ParseHTML(text)
+	plain, err := fakebotapi.ParseHTML(text)
 	if err != nil {
 		t.Fatalf("Telegram would refuse this message: %v\n%s", err, text)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"livealert/bot"
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 	"livealert/subscriptions"
 )
 
@@ -28,7 +28,7 @@ func TestCrashFanOut(t *testing.T) {
 	)
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)
-	api := telegramtest.New(telegramtest.Options{})
+	api := fakebotapi.New(fakebotapi.Options{})
 	t.Cleanup(api.Close)
 
 	dbPath := filepath.Join(dir, "livealert.db")

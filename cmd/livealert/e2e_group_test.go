@@ -8,7 +8,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // groupBlogPage is a live blog of ours in the seed's format: the date line, then entries
@@ -23,7 +23,7 @@ func groupBlogPage(entries ...string) string {
 func TestEndToEndGroupMemberChangesNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	api := telegramtest.New(telegramtest.Options{})
+	api := fakebotapi.New(fakebotapi.Options{})
 	t.Cleanup(api.Close)
 	blog := newLiveBlog(t, groupBlogPage("1100 GMT — Harbour reopens after the storm\nShips sail again."))
 	config := exampleConfigFor(t, api.URL(), dir, blog.srv.URL+"/live")
@@ -33,14 +33,14 @@ func TestEndToEndGroupMemberChangesNothing(t *testing.T) {
 	startLivealertWith(t, api, config, clock, func(p *program) { p.groupInterval = -1 })
 	blog.waitPolls(t, 2) // the first poll is recorded, alerting nobody
 
-	group := telegramtest.Chat{ID: -1009000000001, Type: "supergroup", Title: "Kharkiv desk"}
-	admin := telegramtest.User{ID: 701, FirstName: "Olena"}
-	member := telegramtest.User{ID: 702, FirstName: "Taras"}
+	group := fakebotapi.Chat{ID: -1009000000001, Type: "supergroup", Title: "Kharkiv desk"}
+	admin := fakebotapi.User{ID: 701, FirstName: "Olena"}
+	member := fakebotapi.User{ID: 702, FirstName: "Taras"}
 	api.SetMemberStatus(group.ID, admin.ID, models.ChatMemberTypeOwner)
 	wait, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	says := 0
-	say := func(who telegramtest.User, text string) telegramtest.Message {
+	say := func(who fakebotapi.User, text string) fakebotapi.Message {
 		t.Helper()
 		api.SendMessage(group, who, text)
 		says++
@@ -50,7 +50,7 @@ func TestEndToEndGroupMemberChangesNothing(t *testing.T) {
 		}
 		return msgs[says-1]
 	}
-	press := func(who telegramtest.User, m telegramtest.Message, data string) string {
+	press := func(who fakebotapi.User, m fakebotapi.Message, data string) string {
 		t.Helper()
 		id, err := api.PressButton(group, who, m.ID, data)
 		if err != nil {
@@ -98,7 +98,7 @@ func TestEndToEndGroupMemberChangesNothing(t *testing.T) {
 	}
 	memberTopics := say(member, "/topics")
 	for _, p := range []struct {
-		m    telegramtest.Message
+		m    fakebotapi.Message
 		data string
 	}{
 		{memberTopics, "t:drones"}, {memberTopics, "t:energy"}, {topics, "t:drones"},

@@ -14,7 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"livealert/bot/telegramtest"
+	"livealert/bot/fakebotapi"
 )
 
 // seedPath is the real live blog of the corpus; the end-to-end test serves it.
@@ -145,13 +145,13 @@ type running struct {
 	stderr *bytes.Buffer
 }
 
-func startLivealert(t *testing.T, api *telegramtest.Server, config string, clock *e2eClock) *running {
+func startLivealert(t *testing.T, api *fakebotapi.Server, config string, clock *e2eClock) *running {
 	t.Helper()
 	return startLivealertWith(t, api, config, clock, func(*program) {})
 }
 
 // startLivealertWith is startLivealert with the program adjusted first.
-func startLivealertWith(t *testing.T, api *telegramtest.Server, config string, clock *e2eClock, adjust func(*program)) *running {
+func startLivealertWith(t *testing.T, api *fakebotapi.Server, config string, clock *e2eClock, adjust func(*program)) *running {
 	t.Helper()
 	connected := api.Calls("setMyCommands") + 1
 	ctx, cancel := context.WithCancel(context.Background())
@@ -220,7 +220,7 @@ func seedPages(t *testing.T) (first, whole string) {
 }
 
 type e2eChat struct {
-	user    telegramtest.User
+	user    fakebotapi.User
 	command string
 	alerts  []string // titles, in order
 }
@@ -232,7 +232,7 @@ type e2eChat struct {
 func TestEndToEnd(t *testing.T) {
 	first, whole := seedPages(t)
 	dir := t.TempDir()
-	api := telegramtest.New(telegramtest.Options{EnforceLimits: true})
+	api := fakebotapi.New(fakebotapi.Options{EnforceLimits: true})
 	t.Cleanup(api.Close)
 	blog := newLiveBlog(t, "") // down until everyone has subscribed
 	config := exampleConfigFor(t, api.URL(), dir, blog.srv.URL+"/live")
@@ -241,20 +241,20 @@ func TestEndToEnd(t *testing.T) {
 	lr := startLivealert(t, api, config, clock)
 
 	chats := []e2eChat{
-		{user: telegramtest.User{ID: 501, FirstName: "Dana"}, command: "/follow drones",
+		{user: fakebotapi.User{ID: 501, FirstName: "Dana"}, command: "/follow drones",
 			alerts: []string{"Russia claims it downed Ukrainian missile, drones"}},
-		{user: telegramtest.User{ID: 502, FirstName: "Boris"}, command: "/follow Belgorod",
+		{user: fakebotapi.User{ID: 502, FirstName: "Boris"}, command: "/follow Belgorod",
 			alerts: []string{"Russia's Belgorod region bordering Ukraine offered to move some residents from its capital to safety, after Kiev's forces pounded the city with intense bouts of shelling."}},
-		{user: telegramtest.User{ID: 503, FirstName: "Dilek"}, command: "/follow Diplomacy",
+		{user: fakebotapi.User{ID: 503, FirstName: "Dilek"}, command: "/follow Diplomacy",
 			alerts: []string{"Türkiye 'ready' to hold Russia-Ukraine peace talks: Erdogan to Zelenskyy"}},
-		{user: telegramtest.User{ID: 504, FirstName: "Quiet"}, command: "/follow weather",
+		{user: fakebotapi.User{ID: 504, FirstName: "Quiet"}, command: "/follow weather",
 			alerts: nil},
 	}
 	wait, cancelWait := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancelWait()
 	for _, c := range chats {
-		api.SendMessage(telegramtest.PrivateChat(c.user), c.user, "/start")
-		api.SendMessage(telegramtest.PrivateChat(c.user), c.user, c.command)
+		api.SendMessage(fakebotapi.PrivateChat(c.user), c.user, "/start")
+		api.SendMessage(fakebotapi.PrivateChat(c.user), c.user, c.command)
 		if _, err := api.WaitMessages(wait, c.user.ID, 2); err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package telegramtest
+package fakebotapi
 
 import (
 	"encoding/json"
@@ -63,7 +63,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		body, _ = json.Marshal(errorResponse{ErrorCode: status, Description: "Internal Server Error: telegramtest: " + err.Error()})
+		body, _ = json.Marshal(errorResponse{ErrorCode: status, Description: "Internal Server Error: fakebotapi: " + err.Error()})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

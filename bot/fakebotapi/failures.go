@@ -1,4 +1,4 @@
-package telegramtest
+package fakebotapi
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package telegramtest
+package fakebotapi
 
 import (
 	"github.com/go-telegram/bot/models"

@@ -1,4 +1,4 @@
-package telegramtest
+package fakebotapi
 
 import (
 	"fmt"
@@ -49,14 +49,14 @@ func (s *Server) PressButton(chat Chat, from User, messageID int, data string) (
 	defer s.mu.Unlock()
 	cs, ok := s.chats[chat.ID]
 	if !ok {
-		return "", fmt.Errorf("telegramtest: press button: no chat %d", chat.ID)
+		return "", fmt.Errorf("fakebotapi: press button: no chat %d", chat.ID)
 	}
 	m, ok := cs.messages[messageID]
 	if !ok || !m.fromBot {
-		return "", fmt.Errorf("telegramtest: press button: no bot message %d in chat %d", messageID, chat.ID)
+		return "", fmt.Errorf("fakebotapi: press button: no bot message %d in chat %d", messageID, chat.ID)
 	}
 	if !hasCallbackButton(m.markup, data) {
-		return "", fmt.Errorf("telegramtest: press button: message %d in chat %d has no button with callback data %q",
+		return "", fmt.Errorf("fakebotapi: press button: message %d in chat %d has no button with callback data %q",
 			messageID, chat.ID, data)
 	}
 	u := s.rememberUserLocked(from)

@@ -1,4 +1,4 @@
-package telegramtest
+package fakebotapi
 
 import (
 	"context"
@@ -407,7 +407,7 @@ func (s *Server) WaitMessages(ctx context.Context, chatID int64, n int) ([]Messa
 		return len(msgs) >= n
 	})
 	if err != nil {
-		return nil, fmt.Errorf("telegramtest: chat %d has %d bot messages, waiting for %d: %w", chatID, len(msgs), n, err)
+		return nil, fmt.Errorf("fakebotapi: chat %d has %d bot messages, waiting for %d: %w", chatID, len(msgs), n, err)
 	}
 	return msgs, nil
 }

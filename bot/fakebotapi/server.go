@@ -1,5 +1,5 @@
-// Package telegramtest is a fake Telegram Bot API server for tests and for a
-// console mode. Point the real go-telegram/bot client at it with
+// Package fakebotapi is a Telegram Bot API server that runs in-process: the
+// tests, and livealert's console mode, run the real bot against it. Point the real go-telegram/bot client at it with
 // tgbot.WithServerURL(srv.URL()) and srv.Token(); inject what users do
 // (SendMessage, PressButton, ...), and observe what the bot did (Messages,
 // CallbackAnswers, Calls, ...).
@@ -12,7 +12,7 @@
 // (Options.EnforceLimits).
 //
 // All methods of Server are safe for concurrent use.
-package telegramtest
+package fakebotapi
 
 import (
 	"context"
@@ -173,7 +173,7 @@ func (s *Server) WaitFor(ctx context.Context, cond func() bool) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-s.closed:
-			return errors.New("telegramtest: server closed")
+			return errors.New("fakebotapi: server closed")
 		}
 	}
 }
@@ -319,5 +319,5 @@ func now() int { return int(time.Now().Unix()) }
 
 // String describes the server, for logs.
 func (s *Server) String() string {
-	return fmt.Sprintf("telegramtest.Server(%s, @%s)", s.URL(), s.bot.Username)
+	return fmt.Sprintf("fakebotapi.Server(%s, @%s)", s.URL(), s.bot.Username)
 }

@@ -1,4 +1,4 @@
-package telegramtest
+package fakebotapi
 
 import (
 	"context"
@@ -41,7 +41,7 @@ func (s *Server) enqueueLocked(kind string, u models.Update) int64 {
 	s.nextUpdateID++
 	raw, err := json.Marshal(&u)
 	if err != nil {
-		panic("telegramtest: encode update: " + err.Error()) // only on a bug in this package
+		panic("fakebotapi: encode update: " + err.Error()) // only on a bug in this package
 	}
 	s.queue = append(s.queue, queuedUpdate{id: u.ID, kind: kind, raw: raw})
 	s.notifyLocked()
