@@ -1,9 +1,6 @@
 package bot
 
-import (
-	"livealert/subscriptions"
-	"livealert/subscriptions/match"
-)
+import "livealert/subscriptions/match"
 
 // wordMatches reports whether one word of a text stands for one of terms once normalised
 // as documents are.
@@ -16,22 +13,11 @@ func wordMatches(word string, terms map[string]bool) bool {
 	return false
 }
 
-// matchedTerms returns the normalised terms of an alert's entry that made its labels match:
-// the catalog topics' keywords, or the chats' own queries. Labels that no longer parse or
-// name a topic no longer offered contribute nothing.
-func matchedTerms(catalog *match.Catalog, d subscriptions.Delivery) map[string]bool {
-	doc := match.NewDocument(d.Entry.Title, d.Entry.Body)
-	terms := map[string]bool{}
-	for _, label := range d.Labels {
-		var hits []string
-		if ct, ok := catalog.Compiled(label); ok {
-			hits = ct.MatchedTerms(doc) // compiled once, when the catalog was
-		} else if q, err := match.ParseQuery(label); err == nil {
-			hits = q.MatchedTerms(doc)
-		}
-		for _, h := range hits {
-			terms[h] = true
-		}
+// termSet returns an alert's terms (subscriptions.Delivery.Terms) as wordMatches takes them.
+func termSet(terms []string) map[string]bool {
+	set := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		set[t] = true
 	}
-	return terms
+	return set
 }

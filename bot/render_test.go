@@ -42,7 +42,7 @@ func TestRenderAlert(t *testing.T) {
 		name  string
 		d     subscriptions.Delivery
 		src   sourceView
-		terms []string // normalised, as matchedTerms returns them
+		terms []string // normalised, as Delivery.Terms holds them
 	}{
 		{
 			name: "alert_basic",
