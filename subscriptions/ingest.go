@@ -142,6 +142,8 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 	var ids []int64
 	var rowTerms []string
 	var buf []byte
+	var lastTerms []string // the hit's terms whose JSON is lastJSON: rows of one query or topic share it
+	var lastJSON string
 	for i := 0; i < len(hits); {
 		j := i
 		labels, ids, rowTerms = labels[:0], ids[:0], nil
@@ -186,10 +188,14 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 			slices.Sort(rowTerms)
 			rowTerms = slices.Compact(rowTerms)
 		}
+		if !shared || !sameSlice(rowTerms, lastTerms) {
+			lastTerms, lastJSON = rowTerms, string(appendJSONStrings(buf[:0], rowTerms))
+			if !shared {
+				lastTerms = nil
+			}
+		}
 		buf = appendJSONInts(buf[:0], ids)
-		idsJSON := string(buf)
-		buf = appendJSONStrings(buf[:0], rowTerms)
-		err = alerts.add(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), idsJSON, string(buf),
+		err = alerts.add(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), string(buf), lastJSON,
 			unix(due), unix(policy.now))
 		if err != nil {
 			return 0, err
@@ -203,4 +209,9 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 		return 0, err
 	}
 	return int(alerts.inserted), nil
+}
+
+// sameSlice reports whether a and b are the same non-empty slice: same length and backing array.
+func sameSlice(a, b []string) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }

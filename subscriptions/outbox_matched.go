@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"livealert/subscriptions/match"
@@ -66,13 +67,47 @@ func appendJSONStrings(dst []byte, ss []string) []byte {
 
 // decodeMatched fills an alert's SubscriptionIDs and Terms from its row's columns.
 func decodeMatched(d *Delivery, ids, terms string) error {
-	if err := json.Unmarshal([]byte(ids), &d.SubscriptionIDs); err != nil {
+	var err error
+	if d.SubscriptionIDs, err = decodeJSONInts(ids); err != nil {
 		return fmt.Errorf("outbox %d: subscription ids: %w", d.ID, err)
 	}
-	if err := json.Unmarshal([]byte(terms), &d.Terms); err != nil {
+	if d.Terms, err = decodeJSONStrings(terms); err != nil {
 		return fmt.Errorf("outbox %d: terms: %w", d.ID, err)
 	}
 	return nil
+}
+
+// decodeJSONInts reads a JSON array of integers as appendJSONInts writes it.
+func decodeJSONInts(s string) ([]int64, error) {
+	inner, ok := strings.CutPrefix(s, "[")
+	if inner, ok = strings.CutSuffix(inner, "]"); !ok || inner == "" {
+		var out []int64
+		return out, json.Unmarshal([]byte(s), &out)
+	}
+	out := make([]int64, 0, strings.Count(inner, ",")+1)
+	for f := range strings.SplitSeq(inner, ",") {
+		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// decodeJSONStrings reads a JSON array of strings. Without a backslash, no element can hold
+// a quote, so the elements are what lies between the `","` separators; anything else is
+// left to encoding/json.
+func decodeJSONStrings(s string) ([]string, error) {
+	if !strings.Contains(s, `\`) {
+		if inner, ok := strings.CutPrefix(s, `["`); ok {
+			if inner, ok = strings.CutSuffix(inner, `"]`); ok {
+				return strings.Split(inner, `","`), nil
+			}
+		}
+	}
+	var out []string
+	return out, json.Unmarshal([]byte(s), &out)
 }
 
 // legacyMatched works out, for an alert queued before its subscription ids and terms were

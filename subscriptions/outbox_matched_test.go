@@ -151,3 +151,23 @@ func TestAppendJSONStrings(t *testing.T) {
 		t.Errorf("round trip %q, want %q", d.Terms, want)
 	}
 }
+
+func TestDecodeMatchedRoundTrips(t *testing.T) {
+	for _, tt := range []struct {
+		ids   []int64
+		terms []string
+	}{
+		{[]int64{3}, []string{"a", "ж"}},
+		{[]int64{1, 1 << 62}, []string{""}},
+		{[]int64{}, []string{}},
+		{[]int64{-2}, []string{`"`, `\`, "a\",\"b"}},
+	} {
+		var d Delivery
+		if err := decodeMatched(&d, string(appendJSONInts(nil, tt.ids)), string(appendJSONStrings(nil, tt.terms))); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(d.SubscriptionIDs, tt.ids) || !slices.Equal(d.Terms, tt.terms) {
+			t.Errorf("%v %q: read back %v %q", tt.ids, tt.terms, d.SubscriptionIDs, d.Terms)
+		}
+	}
+}
