@@ -2,12 +2,15 @@ package bot
 
 import (
 	"context"
+	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"livealert/bot/fakebotapi"
 	"livealert/subscriptions"
 )
 
@@ -131,3 +134,147 @@ func (h *harness) subscription(chatID int64) subscriptions.Subscription {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestAlertButtonsCoalesced presses buttons under messages of several alerts: with up to
+// maxAlertRows subscriptions each has its row, and each row's buttons act on its own
+// subscription; with more, a picker shows one subscription's row at a time. Golden
+// transcript; the store is checked after every press.
+func TestAlertButtonsCoalesced(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	h.start()
+	tr := &transcript{t: t}
+	for _, f := range []string{"/follow Storms", "/follow Ferries", "/follow Council"} {
+		h.say(aliceChat, alice, 0, f)
+	}
+	h.ingest(newEntry("0", "Old news from before the bot watched"))
+	subs := func() map[string]subscriptions.Subscription {
+		t.Helper()
+		list, err := h.store.Subscriptions(h.ctx, alice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]subscriptions.Subscription{}
+		for _, s := range list {
+			out[s.Label(h.store.Catalog())] = s
+		}
+		return out
+	}
+	before := subs()
+	id := func(prefix, label string) string { return prefix + itoa(before[label].ID) }
+	// One ingest queues the three alerts together: they go out as one message.
+	sent := len(h.api.Messages(alice.ID))
+	h.ingest(newEntry("1", "Storm warning for the coast"), newEntry("2", "Ferry cancelled"), newEntry("3", "Council meets"))
+	msgs := h.waitTexts(alice.ID, "Storm warning", "Ferry cancelled", "Council meets")
+	if len(msgs) != sent+1 {
+		t.Fatalf("%d messages for the three alerts, want them coalesced in 1", len(msgs)-sent)
+	}
+	alert := msgs[len(msgs)-1]
+	tr.message(alert)
+	if alert.ReplyMarkup == nil || len(alert.ReplyMarkup.InlineKeyboard) != 3 {
+		t.Fatalf("keyboard %+v, want a row per subscription", alert.ReplyMarkup)
+	}
+	press := func(m fakebotapi.Message, data string) {
+		t.Helper()
+		answer := h.press(aliceChat, alice, m.ID, data)
+		tr.pressed("alice", data, answer, messageByID(t, h, alice.ID, m.ID))
+	}
+	// check compares each subscription with before: only those in changed may differ, and they must.
+	check := func(changed ...string) {
+		t.Helper()
+		now := subs()
+		for label, s := range before {
+			differs := !reflect.DeepEqual(now[label], s)
+			if want := slices.Contains(changed, label); differs != want {
+				t.Errorf("%s: %+v → %+v; want changed %v", label, s, now[label], want)
+			}
+		}
+		before = now
+	}
+	press(alert, id(alertMutePrefix, "Ferries"))
+	check("Ferries")
+	if !before["Ferries"].MutedUntil.After(h.clock.Now()) {
+		t.Errorf("Ferries not muted: %+v", before["Ferries"])
+	}
+	press(alert, id(alertDigestPrefix, "Storms"))
+	check("Storms")
+	if before["Storms"].Mode != subscriptions.ModeDigest {
+		t.Errorf("Storms mode %s, want digest", before["Storms"].Mode)
+	}
+	councilID := before["Council"].ID
+	press(alert, id(alertUnfollowPrefix, "Council"))
+	check("Council")
+	if _, ok := before["Council"]; ok {
+		t.Errorf("Council still followed")
+	}
+	press(alert, alertUnmutePrefix+itoa(before["Ferries"].ID))
+	check("Ferries")
+	if !before["Ferries"].MutedUntil.IsZero() {
+		t.Errorf("Ferries still muted after undo")
+	}
+	final := messageByID(t, h, alice.ID, alert.ID)
+	for _, row := range final.ReplyMarkup.InlineKeyboard {
+		for _, btn := range row {
+			if strings.HasSuffix(btn.CallbackData, ":"+itoa(councilID)) {
+				t.Errorf("a button for the unfollowed Council is left: %+v", btn)
+			}
+		}
+	}
+
+	// More subscriptions than rows: a picker.
+	for _, f := range []string{"/follow Council", "/follow lighthouse", "/follow Ferries"} {
+		h.say(aliceChat, alice, 0, f)
+	}
+	h.press(aliceChat, alice, alert.ID, id(alertBothPrefix, "Storms"))
+	before = subs()
+	sent = len(h.api.Messages(alice.ID))
+	h.ingest(newEntry("4", "Storm returns"), newEntry("5", "Ferry back"), newEntry("6", "Council again"),
+		newEntry("7", "Lighthouse dark"))
+	msgs = h.waitTexts(alice.ID, "Storm returns", "Ferry back", "Council again", "Lighthouse dark")
+	if len(msgs) != sent+1 {
+		t.Fatalf("%d messages for the four alerts, want them coalesced in 1", len(msgs)-sent)
+	}
+	picker := msgs[len(msgs)-1]
+	tr.message(picker)
+	press(picker, id(alertPickPrefix, "lighthouse"))
+	check()
+	press(picker, id(alertMutePrefix, "lighthouse"))
+	check("lighthouse")
+	press(picker, id(alertPickPrefix, "Council"))
+	check()
+	press(picker, id(alertPickPrefix, "Storms"))
+	check()
+	press(picker, id(alertUnfollowPrefix, "Storms"))
+	check("Storms")
+	golden(t, "alert_buttons_coalesced.txt", tr.b.String())
+}
+
+// TestAlertKeyboardLayouts checks the keyboards of messages of 1 to 5 subscriptions, with
+// ids and labels as long as they come: every button is in the button table and its data
+// within Telegram's 64 bytes.
+func TestAlertKeyboardLayouts(t *testing.T) {
+	var subs []alertSubscription
+	for n := 1; n <= 5; n++ {
+		subs = append(subs, alertSubscription{id: math.MaxInt64 - int64(n) + 1, label: strings.Repeat("a very long query ", 30)})
+		kb := alertKeyboardFor(subs)
+		wantRows := map[int]int{1: 2, 2: 2, 3: 3, 4: 2, 5: 3}[n]
+		if len(kb.InlineKeyboard) != wantRows {
+			t.Errorf("%d subscriptions: %d rows, want %d", n, len(kb.InlineKeyboard), wantRows)
+		}
+		seen := map[int64]bool{}
+		for _, row := range kb.InlineKeyboard {
+			for _, btn := range row {
+				if len(btn.CallbackData) > 64 {
+					t.Errorf("%q: %d bytes of callback data", btn.Text, len(btn.CallbackData))
+				}
+				if s, _ := lookupButton(buttonTable(), btn.CallbackData); s == nil {
+					t.Errorf("%q: the button table does not know %q", btn.Text, btn.CallbackData)
+				}
+				_, id, _ := alertButtonID(btn.CallbackData)
+				seen[id] = true
+			}
+		}
+		if len(seen) != n {
+			t.Errorf("%d subscriptions: buttons for %d", n, len(seen))
+		}
+	}
+}

@@ -39,6 +39,7 @@ func buttonTable() []buttonSpec {
 		alert(alertUnfollowPrefix),
 		alert(alertUnmutePrefix),
 		alert(alertBothPrefix),
+		{prefix: alertPickPrefix, access: anyone, run: (*Bot).alertPick},
 	}
 }
 

@@ -51,6 +51,7 @@ var gateCommandArgs = map[string]string{
 var gateButtons = map[string]struct {
 	command string // sent by the admin; "" for an alert's buttons
 	press   string // the admin presses this first (an alert's undo buttons)
+	many    bool   // the alert is for more subscriptions than get a row each (a picker)
 	data    string // the button's data, prefix included; QUERY-free
 }{
 	toggleTopicPrefix:   {command: "/topics", data: toggleTopicPrefix + "storms"},
@@ -62,6 +63,7 @@ var gateButtons = map[string]struct {
 	alertUnfollowPrefix: {data: alertUnfollowPrefix},
 	alertUnmutePrefix:   {press: alertMutePrefix, data: alertUnmutePrefix},
 	alertBothPrefix:     {press: alertDigestPrefix, data: alertBothPrefix},
+	alertPickPrefix:     {many: true, data: alertPickPrefix},
 }
 
 var gateRoles = []gateRole{
@@ -235,6 +237,15 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 				t.Run("press "+btn.prefix, func(t *testing.T) {
 					sc := scene()
 					how := gateButtons[btn.prefix]
+					if how.many {
+						// The alert's entry matches these too: with the query, more than
+						// maxAlertRows subscriptions.
+						for _, q := range []string{" meets", " friday", " meets friday"} {
+							if _, err := h.store.Follow(h.ctx, sc.state, sc.thread, sc.query+q); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
 					chat, msg := gateKeyboard(h, sc, how.command, how.press)
 					data := ""
 					for _, row := range msg.ReplyMarkup.InlineKeyboard {

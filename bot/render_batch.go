@@ -5,20 +5,20 @@ import (
 
 	"livealert/bot/render"
 	"livealert/subscriptions"
-	"livealert/subscriptions/match"
 )
 
 // alertSeparator goes between the alerts of one coalesced message.
 const alertSeparator = "\n\n➖➖➖\n\n"
 
 // renderAlerts renders alerts of one chat, oldest first, as one message: as many whole
-// alerts as fit in Telegram's limit, at least one. It returns the text and how many of ds it
+// alerts as fit in Telegram's limit, at least one, each with the words of its Terms
+// highlighted. It returns the text and how many of ds it
 // holds; the rest wait for the next message.
-func renderAlerts(ds []subscriptions.Delivery, sources map[string]render.Source, catalog *match.Catalog, now time.Time) (string, int) {
+func renderAlerts(ds []subscriptions.Delivery, sources map[string]render.Source, now time.Time) (string, int) {
 	var text string
 	size := 0
 	for i, d := range ds {
-		part := render.Alert(d, sources[d.Entry.Source], now, matchedTerms(catalog, d))
+		part := render.Alert(d, sources[d.Entry.Source], now, termSet(d.Terms))
 		if len(ds) == 1 {
 			return part, 1 // a lone alert goes whatever its length: no need to measure it
 		}

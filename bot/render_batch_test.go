@@ -2,7 +2,9 @@ package bot
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,34 +40,26 @@ func checkTelegramHTML(t *testing.T, text string) {
 	}
 }
 
-func TestMatchedTerms(t *testing.T) {
+// stormsTerms returns the terms of e that the Storms topic matches, as ingest records them.
+func stormsTerms(t *testing.T, e subscriptions.StoredEntry) []string {
+	t.Helper()
 	catalog, err := match.NewCatalog(testTopics)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := subscriptions.Delivery{Labels: []string{"Storms", `"harbour road" -ferry`, "no longer a topic OR"},
-		Entry: storedEntry("a", "Storm surge floods the harbour road", renderNow, "The sea wall failed.")}
-	got := matchedTerms(catalog, d)
-	want := []string{"flood", "harbour", "road", "sea", "storm", "wall"}
-	if len(got) != len(want) {
-		t.Fatalf("matched %v, want %v", got, want)
-	}
-	for _, w := range want {
-		if !got[w] {
-			t.Fatalf("matched %v, want %v", got, want)
-		}
-	}
+	ct, _ := catalog.Compiled("Storms")
+	return ct.MatchedTerms(match.NewDocument(e.Title, e.Body))
 }
 
 func TestRenderAlertsCoalesced(t *testing.T) {
 	var ds []subscriptions.Delivery
 	for i := range 3 {
+		e := storedEntry(fmt.Sprint(i), fmt.Sprintf("Storm update %d", i+1), renderNow.Add(-time.Duration(3-i)*time.Minute),
+			"The sea wall <still> holds & the road is shut.")
 		ds = append(ds, subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: time.UTC, Labels: []string{"Storms"},
-			Entry: storedEntry(fmt.Sprint(i), fmt.Sprintf("Storm update %d", i+1), renderNow.Add(-time.Duration(3-i)*time.Minute),
-				"The sea wall <still> holds & the road is shut.")})
+			Entry: e, Terms: stormsTerms(t, e)})
 	}
-	catalog, _ := match.NewCatalog(testTopics)
-	got, n := renderAlerts(ds, map[string]render.Source{"Harbour Wire": wire}, catalog, renderNow)
+	got, n := renderAlerts(ds, map[string]render.Source{"Harbour Wire": wire}, renderNow)
 	if n != 3 {
 		t.Fatalf("%d alerts in the message, want all 3", n)
 	}
@@ -79,7 +73,7 @@ func TestRenderAlertsCoalesced(t *testing.T) {
 			Entry: storedEntry(fmt.Sprint(i), fmt.Sprintf("Storm update %d", i+1), renderNow, long)})
 	}
 	for left := ds; len(left) > 0; {
-		text, n := renderAlerts(left, nil, catalog, renderNow)
+		text, n := renderAlerts(left, nil, renderNow)
 		if n < 1 || n == len(ds) {
 			t.Fatalf("%d of %d long alerts in one message", n, len(left))
 		}
@@ -109,7 +103,6 @@ func randomText(r *rand.Rand, words int) string {
 // every rendered alert, coalesced message and digest, within its length limit.
 func TestRenderNeverEscapesBadly(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 2026))
-	catalog, _ := match.NewCatalog(testTopics)
 	terms := map[string]bool{"storm": true, "sea": true, "wall": true, "عاصفة": true, "ж": true}
 	var ds []subscriptions.Delivery
 	var items []subscriptions.DigestItem
@@ -122,7 +115,8 @@ func TestRenderNeverEscapesBadly(t *testing.T) {
 		if r.IntN(2) == 0 {
 			e.URL = "https://news.example/" + randomText(r, 3)
 		}
-		d := subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: time.UTC, Labels: []string{"Storms", randomText(r, 4)}, Entry: e}
+		d := subscriptions.Delivery{Kind: subscriptions.KindAlert, TimeZone: time.UTC, Labels: []string{"Storms", randomText(r, 4)}, Entry: e,
+			Terms: slices.Sorted(maps.Keys(terms))}
 		text := render.Alert(d, render.Source{Name: randomText(r, 2), PageURL: "https://x.example/?a=1&b=<2>"}, renderNow, terms)
 		if _, err := fakebotapi.ParseHTML(text); err != nil {
 			t.Fatalf("case %d: %v\n%s", i, err, text)
@@ -132,7 +126,7 @@ func TestRenderNeverEscapesBadly(t *testing.T) {
 		items = append(items, subscriptions.DigestItem{Entry: e, Labels: d.Labels})
 	}
 	for left := ds; len(left) > 0; {
-		text, n := renderAlerts(left, nil, catalog, renderNow)
+		text, n := renderAlerts(left, nil, renderNow)
 		checkTelegramHTML(t, text)
 		left = left[n:]
 	}

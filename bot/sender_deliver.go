@@ -81,7 +81,7 @@ func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 		alerts = alerts[:1]
 	}
 	s.mu.Unlock()
-	text, n := renderAlerts(alerts, s.b.sources, s.b.store.Catalog(), s.b.opts.Now())
+	text, n := renderAlerts(alerts, s.b.sources, s.b.opts.Now())
 	o.text, o.rows = text, alerts[:n]
 	return o
 }

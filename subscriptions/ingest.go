@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"livealert/sources"
@@ -72,7 +73,8 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 					return err
 				}
 				if opts.AlertOnEdit && !res.Primed {
-					queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(match.NewDocument(e.Title, e.Body)))
+					hits, terms := matcher.MatchWithTerms(match.NewDocument(e.Title, e.Body))
+					queued, err := queueAlerts(ctx, tx, policy, rowID, hits, terms)
 					if err != nil {
 						return err
 					}
@@ -96,7 +98,8 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			if res.Primed {
 				continue
 			}
-			queued, err := queueAlerts(ctx, tx, policy, rowID, matcher.Match(match.NewDocument(e.Title, e.Body)))
+			hits, terms := matcher.MatchWithTerms(match.NewDocument(e.Title, e.Body))
+			queued, err := queueAlerts(ctx, tx, policy, rowID, hits, terms)
 			if err != nil {
 				return err
 			}
@@ -117,8 +120,11 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 // forum topic, labelled with everything that matched there, as policy allows: muted
 // subscriptions record nothing, digest-mode ones only the match, muted chats get no alert and
 // chats in quiet hours get theirs due when the hours end. hits are ordered by chat and thread
-// (Matcher.Match's order). It returns how many alerts it queued.
-func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []match.Hit) (int, error) {
+// (Matcher.Match's order) and terms[i] are the terms that made hits[i] match
+// (Matcher.MatchWithTerms). Each alert carries its labels, the subscription shown as each
+// label (the oldest of the thread's shown alike) and the terms of its instant subscriptions.
+// It returns how many alerts it queued.
+func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []match.Hit, terms [][]string) (int, error) {
 	if len(hits) == 0 {
 		return 0, nil
 	}
@@ -127,14 +133,21 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 	}
 	matches := newRowBatch(tx, `INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES `, "",
 		`ON CONFLICT DO NOTHING`, 4)
-	alerts := newRowBatch(tx, `INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
-		SELECT v.column1, v.column2, 'alert', v.column3, v.column4, v.column5, v.column6 FROM (VALUES `,
-		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 6)
+	alerts := newRowBatch(tx, `INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, subscription_ids, terms, due_at, created_at)
+		SELECT v.column1, v.column2, 'alert', v.column3, v.column4, v.column5, v.column6, v.column7, v.column8 FROM (VALUES `,
+		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 8)
 	defer matches.close()
 	defer alerts.close()
+	var labels []string
+	var ids []int64
+	var rowTerms []string
+	var buf []byte
+	var lastTerms []string // the hit's terms whose JSON is lastJSON: rows of one query or topic share it
+	var lastJSON string
 	for i := 0; i < len(hits); {
 		j := i
-		var labels []string
+		labels, ids, rowTerms = labels[:0], ids[:0], nil
+		shared := true // rowTerms is one hit's slice, not to be modified
 		for ; j < len(hits) && hits[j].ChatID == hits[i].ChatID && hits[j].ThreadID == hits[i].ThreadID; j++ {
 			h := hits[j]
 			record, instant, err := policy.subscription(ctx, h.SubscriptionID)
@@ -147,8 +160,20 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 			if err := matches.add(ctx, h.ChatID, entryID, h.SubscriptionID, h.Label); err != nil {
 				return 0, err
 			}
-			if instant {
-				labels = appendUnique(labels, h.Label)
+			if !instant {
+				continue
+			}
+			if !slices.Contains(labels, h.Label) {
+				labels = append(labels, h.Label)
+				ids = append(ids, h.SubscriptionID)
+			}
+			switch {
+			case rowTerms == nil:
+				rowTerms = terms[j]
+			case shared:
+				rowTerms, shared = append(slices.Clip(rowTerms), terms[j]...), false
+			default:
+				rowTerms = append(rowTerms, terms[j]...)
 			}
 		}
 		due, alert, err := policy.alertDue(ctx, hits[i].ChatID)
@@ -159,7 +184,20 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 			i = j
 			continue
 		}
-		if err := alerts.add(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), unix(due), unix(policy.now)); err != nil {
+		if !shared {
+			slices.Sort(rowTerms)
+			rowTerms = slices.Compact(rowTerms)
+		}
+		if !shared || !sameSlice(rowTerms, lastTerms) {
+			lastTerms, lastJSON = rowTerms, string(appendJSONStrings(buf[:0], rowTerms))
+			if !shared {
+				lastTerms = nil
+			}
+		}
+		buf = appendJSONInts(buf[:0], ids)
+		err = alerts.add(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), string(buf), lastJSON,
+			unix(due), unix(policy.now))
+		if err != nil {
 			return 0, err
 		}
 		i = j
@@ -173,11 +211,7 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 	return int(alerts.inserted), nil
 }
 
-func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
+// sameSlice reports whether a and b are the same non-empty slice: same length and backing array.
+func sameSlice(a, b []string) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }

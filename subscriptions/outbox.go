@@ -25,6 +25,13 @@ type Delivery struct {
 	// Entry and Labels (what matched) are set for alerts.
 	Entry  StoredEntry
 	Labels []string
+	// SubscriptionIDs, for alerts, is parallel to Labels: the chat's subscription in the
+	// thread shown as each label (the oldest, when several are shown alike); 0 for one that
+	// could not be told (an alert queued by an older version whose subscription is gone).
+	SubscriptionIDs []int64
+	// Terms, for alerts, are the normalised terms of the entry that made it match, sorted:
+	// the words to highlight.
+	Terms []string
 	// Text is set for digests: the message as rendered when it was queued.
 	Text     string
 	Attempts int

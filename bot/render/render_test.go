@@ -42,7 +42,7 @@ func TestAlert(t *testing.T) {
 		name  string
 		d     subscriptions.Delivery
 		src   Source
-		terms []string // normalised, as the bot's matched terms are
+		terms []string // normalised, as Delivery.Terms holds them
 	}{
 		{
 			name: "alert_basic",

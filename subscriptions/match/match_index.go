@@ -431,6 +431,62 @@ func (ix *matchIndex) matchNode(i uint32, x *indexedDoc) bool {
 	panic("match: unknown query op")
 }
 
+// matchedTerms returns the distinct document terms that made unit u match x, sorted, as
+// Query.MatchedTerms does for the query the unit was compiled from; nil when it does not match.
+func (ix *matchIndex) matchedTerms(u uint32, x *indexedDoc) []string {
+	hits := []string{}
+	if !ix.collectTerms(ix.roots[u], x, &hits) {
+		return nil
+	}
+	return uniqueSorted(hits)
+}
+
+// collectTerms is matchNode that, when node i matches, appends to *hits the terms that made
+// it match: queryNode.match over the compiled form.
+func (ix *matchIndex) collectTerms(i uint32, x *indexedDoc, hits *[]string) bool {
+	n := ix.nodes[i]
+	switch n.op {
+	case opLeaf:
+		if !ix.matchNode(i, x) {
+			return false
+		}
+		terms := ix.terms[n.first : n.first+uint32(n.n)]
+		last := len(terms) - 1
+		for _, t := range terms[:last] {
+			*hits = append(*hits, ix.words[t])
+		}
+		if n.flags&leafPrefix == 0 {
+			*hits = append(*hits, ix.words[terms[last]])
+			return true
+		}
+		*hits = x.title.p.appendPrefixed(*hits, ix.words[terms[last]])
+		if n.flags&leafTitle == 0 {
+			*hits = x.body.p.appendPrefixed(*hits, ix.words[terms[last]])
+		}
+		return true
+	case opAnd:
+		mark := len(*hits)
+		for k := n.first; k < n.first+uint32(n.n); k++ {
+			if !ix.collectTerms(k, x, hits) {
+				*hits = (*hits)[:mark]
+				return false
+			}
+		}
+		return true
+	case opOr:
+		ok := false
+		for k := n.first; k < n.first+uint32(n.n); k++ {
+			if ix.collectTerms(k, x, hits) {
+				ok = true
+			}
+		}
+		return ok
+	case opNot:
+		return !ix.matchNode(n.first, x)
+	}
+	panic("match: unknown query op")
+}
+
 // phrase is postingList.phrase for terms given by id.
 func (ix *matchIndex) phrase(f *idField, terms []uint32, prefix bool) bool {
 	last := len(terms) - 1

@@ -38,6 +38,29 @@ func referenceHits(t testing.TB, catalog *Catalog, rows []Row, d *Document) []Hi
 	return hits
 }
 
+// checkTerms checks that MatchWithTerms finds the hits Match finds, each with the terms that
+// parsing its query (or its catalog topic) on its own says made it match.
+func checkTerms(t testing.TB, catalog *Catalog, m *Matcher, d *Document) {
+	t.Helper()
+	hits, terms := m.MatchWithTerms(d)
+	if want := m.Match(d); !slices.Equal(hits, want) || len(terms) != len(hits) {
+		t.Fatalf("MatchWithTerms = %v (%d term lists), Match = %v", hits, len(terms), want)
+	}
+	for i, h := range hits {
+		at := slices.IndexFunc(m.subs, func(s subscriber) bool { return s.subscriptionID == h.SubscriptionID })
+		var want []string
+		if m.topics[m.subs[at].unit] {
+			ct, _ := catalog.Compiled(h.Label)
+			want = ct.MatchedTerms(d)
+		} else if q, err := ParseQuery(h.Label); err == nil {
+			want = q.MatchedTerms(d)
+		}
+		if !slices.Equal(terms[i], want) || len(want) == 0 {
+			t.Fatalf("hit %v: terms %q, want %q", h, terms[i], want)
+		}
+	}
+}
+
 var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // testRows makes one subscription per query, in chats 1, 2, ... and topics after them.
@@ -98,6 +121,8 @@ func TestMatcherAgreesWithScan(t *testing.T) {
 			if got := rebuilt.Match(d); !slices.Equal(got, want) {
 				t.Errorf("Match after a rebuild = %v\nwant                  %v", got, want)
 			}
+			checkTerms(t, catalog, m, d)
+			checkTerms(t, catalog, rebuilt, d)
 		})
 	}
 	if n := len(m.index.roots); n != 16+3 {
@@ -150,6 +175,7 @@ func TestMatcherJoinsRuns(t *testing.T) {
 		if got := rebuilt.Match(d); !slices.Equal(got, want) {
 			t.Errorf("document %d: Match after a rebuild found %d hits, want %d", i, len(got), len(want))
 		}
+		checkTerms(t, catalog, rebuilt, d)
 	}
 	if matched == 0 {
 		t.Error("no document matched anything: the test checks nothing")
@@ -182,6 +208,7 @@ func FuzzMatcher(f *testing.F) {
 		if got := m.Match(d); !slices.Equal(got, want) {
 			t.Fatalf("queries %q %q %q on %q: Match = %v, want %v", q1, q2, q3, text, got, want)
 		}
+		checkTerms(t, catalog, m, d)
 	})
 }
 

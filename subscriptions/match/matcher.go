@@ -50,6 +50,35 @@ type Matcher struct {
 // subscription.
 func (m *Matcher) Match(d *Document) []Hit {
 	x := m.index.prepare(d)
+	return m.hits(m.positions(m.matchedUnits(x)))
+}
+
+// MatchWithTerms is Match with, for each hit, the distinct document terms that made its
+// subscription match, sorted: terms[i] belongs to hits[i], and is what ParseQuery(label)'s
+// MatchedTerms (a catalog topic's, for a topic) returns for the document. The terms are worked
+// out once per distinct query or topic that matched, and hits of the same one share the same
+// slice: callers must not modify it.
+func (m *Matcher) MatchWithTerms(d *Document) (hits []Hit, terms [][]string) {
+	x := m.index.prepare(d)
+	units := m.matchedUnits(x)
+	positions := m.positions(units)
+	if len(positions) == 0 {
+		return nil, nil
+	}
+	unitTerms := make(map[uint32][]string, len(units))
+	for _, u := range units {
+		unitTerms[u] = m.index.matchedTerms(u, x)
+	}
+	hits = m.hits(positions)
+	terms = make([][]string, len(positions))
+	for i, p := range positions {
+		terms[i] = unitTerms[m.subs[p].unit]
+	}
+	return hits, terms
+}
+
+// matchedUnits returns the units x matches, in no particular order.
+func (m *Matcher) matchedUnits(x *indexedDoc) []uint32 {
 	units, n := m.index.candidates(nil, x), 0
 	for _, u := range units {
 		if m.index.match(u, x) {
@@ -57,17 +86,21 @@ func (m *Matcher) Match(d *Document) []Hit {
 			n++
 		}
 	}
-	units = units[:n] // the units matched
+	return units[:n]
+}
+
+// positions returns the positions in m.subs of the subscriptions to units, ascending.
+func (m *Matcher) positions(units []uint32) []uint32 {
 	count := 0
 	for _, u := range units {
 		count += int(m.starts[u+1] - m.starts[u])
 	}
-	matched := make([]uint32, 0, count) // positions in m.subs
+	matched := make([]uint32, 0, count)
 	for _, u := range units {
 		matched = append(matched, m.at[m.starts[u]:m.starts[u+1]]...)
 	}
 	slices.Sort(matched)
-	return m.hits(matched)
+	return matched
 }
 
 // matchScan is Match without the index and without sharing work between subscriptions: each
