@@ -9,7 +9,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"livealert/subscriptions"
-	"livealert/subscriptions/match"
 )
 
 // command is a parsed bot command: "/follow@livealert_bot drones" → {name: "follow", args: "drones"}.
@@ -134,120 +133,6 @@ func (b *Bot) runCommand(ctx context.Context, in *incoming, cmd command) (reply,
 	return c.run(b, ctx, *in, chat, cmd.args)
 }
 
-func (b *Bot) startCommand(ctx context.Context, in incoming, chat subscriptions.Chat, _ string) (reply, error) {
-	kb, err := b.topicsKeyboard(ctx, in)
-	return reply{text: welcomeText(chat), keyboard: kb}, err
-}
-
-// startTopicCommand is /start topic-<key>, a deep link: it follows that catalog topic. An
-// unknown key is the plain welcome.
-func (b *Bot) startTopicCommand(ctx context.Context, in incoming, chat subscriptions.Chat, args string) (reply, error) {
-	key, _ := strings.CutPrefix(args, startTopicPayload)
-	t, ok := b.store.Catalog().Lookup(key)
-	if !ok {
-		return b.startCommand(ctx, in, chat, "")
-	}
-	r, err := b.follow(ctx, in, chat, t.Name)
-	if err != nil {
-		return r, err
-	}
-	kb, err := b.topicsKeyboard(ctx, in)
-	return reply{text: r.text, keyboard: kb}, err
-}
-
-func (b *Bot) topicsCommand(ctx context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
-	kb, err := b.topicsKeyboard(ctx, in)
-	return reply{text: topicsText(), keyboard: kb}, err
-}
-
-func (b *Bot) listCommand(ctx context.Context, in incoming, chat subscriptions.Chat, _ string) (reply, error) {
-	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
-	return reply{text: listText(chat, subs, b.store.Catalog())}, err
-}
-
-func (b *Bot) helpCommand(_ context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
-	return reply{text: helpText(b.cmds.list, placeOf(in), placeOf(in) == inPrivate && b.admins[in.from])}, nil
-}
-
-func (b *Bot) stopCommand(ctx context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
-	if err := b.store.ForgetChat(ctx, in.chat.ID); err != nil {
-		return reply{}, err
-	}
-	return reply{text: stoppedText()}, nil
-}
-
-func (b *Bot) topicsKeyboard(ctx context.Context, in incoming) (*models.InlineKeyboardMarkup, error) {
-	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
-	if err != nil {
-		return nil, err
-	}
-	return topicsKeyboard(b.store.Catalog(), subs, in.threadID, 0), nil
-}
-
-func (b *Bot) follow(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
-	if args == "" {
-		return reply{text: followUsageText()}, nil
-	}
-	if ct, ok := b.store.Catalog().Compiled(args); ok {
-		t := ct.Topic
-		created, err := b.store.FollowTopic(ctx, in.chat.ID, in.threadID, t.Name)
-		if errors.Is(err, subscriptions.ErrTooManySubscriptions) {
-			return reply{text: tooManyText()}, nil
-		}
-		if err != nil || !created {
-			return reply{text: followedText(t.Name, "the catalog topic "+t.Name, created)}, err
-		}
-		return reply{text: followedText(t.Name, "the catalog topic "+t.Name, created) + b.followPreview(ctx, in, ct)}, nil
-	}
-	q, err := match.ParseQuery(args)
-	if err != nil {
-		return reply{text: queryErrorText(err)}, nil
-	}
-	created, err := b.store.Follow(ctx, in.chat.ID, in.threadID, args)
-	if errors.Is(err, subscriptions.ErrTooManySubscriptions) {
-		return reply{text: tooManyText()}, nil
-	}
-	if err != nil || !created {
-		return reply{text: followedText(args, q.String(), created)}, err
-	}
-	return reply{text: followedText(args, q.String(), created) + b.followPreview(ctx, in, q)}, nil
-}
-
-func (b *Bot) unfollow(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
-	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
-	if err != nil {
-		return reply{}, err
-	}
-	if args == "" {
-		return reply{text: unfollowPickText(len(subs)), keyboard: unfollowKeyboard(b.store.Catalog(), subs)}, nil
-	}
-	for _, s := range subs {
-		if s.ThreadID != in.threadID {
-			continue
-		}
-		if s.Query == args || (s.Topic != "" && s.Topic == match.TopicKey(args)) {
-			removed, err := b.store.Unfollow(ctx, in.chat.ID, s.ID)
-			return reply{text: unfollowedText(s.Label(b.store.Catalog()), removed)}, err
-		}
-	}
-	return reply{text: unfollowedText(args, false)}, nil
-}
-
-func (b *Bot) digestCommand(ctx context.Context, in incoming, chat subscriptions.Chat, args string) (reply, error) {
-	switch strings.ToLower(args) {
-	case "":
-		return reply{text: digestUsageText(chat)}, nil
-	case "off":
-		chat, err := b.store.SetDigestTime(ctx, in.chat.ID, "", in.threadID)
-		return reply{text: digestSetText(chat)}, err
-	}
-	if _, _, err := subscriptions.ParseClock(args); err != nil {
-		return reply{text: "⚠️ " + quote(args) + " is not a time of day. " + digestUsageText(chat)}, nil
-	}
-	chat, err := b.store.SetDigestTime(ctx, in.chat.ID, args, in.threadID)
-	return reply{text: digestSetText(chat)}, err
-}
-
 func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 	answer := ""
 	defer func() {
@@ -285,68 +170,6 @@ func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 		b.log.Error("callback failed", "chat_id", in.chat.ID, "data", q.Data, "error", err)
 		answer = "Something went wrong; please try again."
 	}
-}
-
-func (b *Bot) toggleTopic(ctx context.Context, in incoming, m *models.Message, key string) (string, error) {
-	t, ok := b.store.Catalog().Lookup(key)
-	if !ok {
-		return "That topic is no longer offered.", nil
-	}
-	removed, err := b.store.UnfollowTopic(ctx, in.chat.ID, in.threadID, t.Name)
-	if err != nil {
-		return "", err
-	}
-	answer := "Stopped following " + t.Name
-	if !removed {
-		_, err := b.store.FollowTopic(ctx, in.chat.ID, in.threadID, t.Name)
-		if errors.Is(err, subscriptions.ErrTooManySubscriptions) {
-			return "This chat follows too many things already.", nil
-		}
-		if err != nil {
-			return "", err
-		}
-		answer = "Following " + t.Name
-	}
-	kb, err := b.topicsKeyboardPage(ctx, in, topicPage(b.store.Catalog(), match.TopicKey(t.Name)))
-	if err != nil {
-		return "", err
-	}
-	b.editKeyboard(ctx, m, kb)
-	return answer, nil
-}
-
-func (b *Bot) unfollowButton(ctx context.Context, in incoming, m *models.Message, arg string) (string, error) {
-	var id int64
-	for _, r := range arg {
-		if r < '0' || r > '9' {
-			return "This button no longer works.", nil
-		}
-		id = id*10 + int64(r-'0')
-	}
-	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
-	if err != nil {
-		return "", err
-	}
-	label := ""
-	for _, s := range subs {
-		if s.ID == id {
-			label = s.Label(b.store.Catalog())
-		}
-	}
-	removed, err := b.store.Unfollow(ctx, in.chat.ID, id)
-	if err != nil || !removed {
-		return "Already gone.", err
-	}
-	subs, err = b.store.Subscriptions(ctx, in.chat.ID)
-	if err != nil {
-		return "", err
-	}
-	text := unfollowPickText(len(subs))
-	if in.replyTo != 0 {
-		text = channelNote(in.chat.Title) + text // as send headed it
-	}
-	b.editMessage(ctx, m, reply{text: text, keyboard: unfollowKeyboard(b.store.Catalog(), subs)})
-	return "Stopped following " + label, nil
 }
 
 func (b *Bot) handleMembership(ctx context.Context, u *models.ChatMemberUpdated) {

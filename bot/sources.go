@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"livealert/bot/render"
-	"livealert/subscriptions"
-
 	"livealert/sources"
+	"livealert/subscriptions"
 )
 
 // sourcesCommand answers /sources: the health of every watched source (an operator's command).

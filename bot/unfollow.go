@@ -1,0 +1,64 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/go-telegram/bot/models"
+
+	"livealert/subscriptions"
+	"livealert/subscriptions/match"
+)
+
+func (b *Bot) unfollow(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
+	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
+	if err != nil {
+		return reply{}, err
+	}
+	if args == "" {
+		return reply{text: unfollowPickText(len(subs)), keyboard: unfollowKeyboard(b.store.Catalog(), subs)}, nil
+	}
+	for _, s := range subs {
+		if s.ThreadID != in.threadID {
+			continue
+		}
+		if s.Query == args || (s.Topic != "" && s.Topic == match.TopicKey(args)) {
+			removed, err := b.store.Unfollow(ctx, in.chat.ID, s.ID)
+			return reply{text: unfollowedText(s.Label(b.store.Catalog()), removed)}, err
+		}
+	}
+	return reply{text: unfollowedText(args, false)}, nil
+}
+
+func (b *Bot) unfollowButton(ctx context.Context, in incoming, m *models.Message, arg string) (string, error) {
+	var id int64
+	for _, r := range arg {
+		if r < '0' || r > '9' {
+			return "This button no longer works.", nil
+		}
+		id = id*10 + int64(r-'0')
+	}
+	subs, err := b.store.Subscriptions(ctx, in.chat.ID)
+	if err != nil {
+		return "", err
+	}
+	label := ""
+	for _, s := range subs {
+		if s.ID == id {
+			label = s.Label(b.store.Catalog())
+		}
+	}
+	removed, err := b.store.Unfollow(ctx, in.chat.ID, id)
+	if err != nil || !removed {
+		return "Already gone.", err
+	}
+	subs, err = b.store.Subscriptions(ctx, in.chat.ID)
+	if err != nil {
+		return "", err
+	}
+	text := unfollowPickText(len(subs))
+	if in.replyTo != 0 {
+		text = channelNote(in.chat.Title) + text // as send headed it
+	}
+	b.editMessage(ctx, m, reply{text: text, keyboard: unfollowKeyboard(b.store.Catalog(), subs)})
+	return "Stopped following " + label, nil
+}
