@@ -1,6 +1,7 @@
 // Package bot is livealert's Telegram side and its daemon loops: commands and keyboards,
-// rendering, the sender that drains the outbox, the digest tick, and the pipeline that hands
-// what the watcher finds to the store. It is the only importer of go-telegram/bot.
+// the digest tick, and the pipeline that hands what the watcher finds to the store; it wires
+// the sender (bot/deliver) that drains the outbox and sends the replies. With its
+// subpackages it is the only importer of go-telegram/bot.
 package bot
 
 import (
@@ -17,6 +18,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"golang.org/x/sync/errgroup"
 
+	"livealert/bot/deliver"
 	"livealert/bot/render"
 	"livealert/sources"
 	"livealert/subscriptions"
@@ -41,7 +43,8 @@ type Options struct {
 	DigestTick string
 	// PollTimeout is getUpdates' long-polling timeout; 50s when zero.
 	PollTimeout time.Duration
-	// Rate caps messages per second over all chats: 25 when zero, no cap when negative.
+	// Rate caps messages per second over all chats: deliver.DefaultRate (25) when zero, no cap
+	// when negative.
 	Rate float64
 	// PaidBroadcast sends alerts with allow_paid_broadcast, for which Telegram accepts up to
 	// 1000 messages a second (and charges Stars).
@@ -50,10 +53,18 @@ type Options struct {
 	// GroupInterval to one group or channel (3.1s when zero: 20 a minute with a margin for
 	// jitter); no limit when negative.
 	PrivateInterval, GroupInterval time.Duration
-	// Senders bounds the messages in flight at once (8 when zero): a crash duplicates at most
-	// this many.
+	// Senders bounds the messages in flight at once (DefaultSenders when zero): a crash
+	// duplicates at most this many.
 	Senders int
+
+	// unpacedReplies leaves the chats' limiters out of replies (deliver.Options.UnpacedReplies):
+	// for tests against a fake that does not enforce Telegram's limits.
+	unpacedReplies bool
 }
+
+// DefaultSenders is how many sends may be in flight at once unless Options.Senders says
+// otherwise: the most messages a crash can duplicate.
+const DefaultSenders = deliver.DefaultSenders
 
 // Bot is a running livealert bot.
 type Bot struct {
@@ -64,7 +75,7 @@ type Bot struct {
 	me      *models.User
 	sources map[string]render.Source
 	admins  map[int64]bool
-	sender  *sender
+	sender  *deliver.Sender
 	cmds    *commandSet
 	buttons []buttonSpec
 
@@ -105,10 +116,10 @@ func (b *Bot) run(ctx context.Context) error {
 			}
 			return err
 		}
-		g.Go(func() error { return b.sender.run(ctx) })
+		g.Go(func() error { return b.sender.Run(ctx) })
 		b.tg.Start(ctx)
 		b.updates.wait()
-		b.sender.replies.wait()
+		b.sender.WaitReplies()
 		return nil
 	})
 	return g.Wait()
@@ -126,15 +137,6 @@ func newBot(opts Options) (*Bot, error) {
 	}
 	if opts.PollTimeout == 0 {
 		opts.PollTimeout = 50 * time.Second
-	}
-	if opts.Rate == 0 {
-		opts.Rate = defaultRate
-	}
-	if opts.PrivateInterval == 0 {
-		opts.PrivateInterval = defaultPrivateInterval
-	}
-	if opts.GroupInterval == 0 {
-		opts.GroupInterval = defaultGroupInterval
 	}
 	if opts.Senders <= 0 {
 		opts.Senders = DefaultSenders
@@ -166,9 +168,9 @@ func newBot(opts Options) (*Bot, error) {
 	}
 	b.budget = newCommandBudget(opts.Now)
 	b.updates = newDispatcher(b.log, b.handleBudgeted, func(ctx context.Context, id int64) error {
-		return saveUpdateOffset(ctx, b.store, id)
+		return deliver.SaveUpdateOffset(ctx, b.store, id)
 	})
-	offset, err := updateOffset(context.Background(), opts.Store)
+	offset, err := deliver.UpdateOffset(context.Background(), opts.Store)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +195,23 @@ func newBot(opts Options) (*Bot, error) {
 		return nil, fmt.Errorf("bot: %s", b.redact(err))
 	}
 	b.tg = tg
-	b.sender = newSender(b)
+	b.sender = deliver.New(deliver.Options{
+		Client:          tg,
+		Store:           opts.Store,
+		Logger:          b.log,
+		Now:             opts.Now,
+		Rate:            opts.Rate,
+		PaidBroadcast:   opts.PaidBroadcast,
+		PrivateInterval: opts.PrivateInterval,
+		GroupInterval:   opts.GroupInterval,
+		Senders:         opts.Senders,
+		Render: func(ds []subscriptions.Delivery) (string, int) {
+			return renderAlerts(ds, b.sources, opts.Now())
+		},
+		Keyboard:       b.alertKeyboard,
+		Redact:         b.redact,
+		UnpacedReplies: opts.unpacedReplies,
+	})
 	return b, nil
 }
 
@@ -248,7 +266,7 @@ func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.
 		b.log.Info("entries recorded", "source", src.Name, "new", res.New, "edited", res.Edited, "alerts_queued", res.Queued, "first_poll", res.Primed)
 	}
 	if res.Queued > 0 {
-		b.sender.wake()
+		b.sender.Wake()
 	}
 	return nil
 }

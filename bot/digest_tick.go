@@ -90,7 +90,7 @@ func (b *Bot) digestTick(ctx context.Context) {
 	}
 	if queued > 0 {
 		b.log.Info("digests queued", "chats", queued)
-		b.sender.wake()
+		b.sender.Wake()
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"livealert/bot/deliver"
 	"livealert/bot/fakebotapi"
 	"livealert/sources"
 	"livealert/subscriptions"
@@ -184,12 +185,12 @@ func (h *harness) start() {
 	if h.opts.Bot != nil {
 		h.opts.Bot(&opts)
 	}
+	opts.unpacedReplies = !h.opts.API.EnforceLimits
 	b, err := newBot(opts)
 	if err != nil {
 		store.Close()
 		h.t.Fatalf("new bot: %v", err)
 	}
-	b.sender.replies.unpaced = !h.opts.API.EnforceLimits
 	if !h.opts.Budget {
 		b.budget = nil
 	}
@@ -234,7 +235,7 @@ func (h *harness) waitHandled(id int64) {
 	h.t.Helper()
 	deadline := time.Now().Add(harnessTimeout)
 	for {
-		offset, err := updateOffset(h.ctx, h.store)
+		offset, err := deliver.UpdateOffset(h.ctx, h.store)
 		if err != nil {
 			h.t.Fatalf("update offset: %v", err)
 		}

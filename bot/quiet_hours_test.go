@@ -46,7 +46,7 @@ func TestQuietHours(t *testing.T) {
 			h.digestTick()
 			h.clock.Set(time.Date(2024, 5, 15, 9, 0, 0, 0, time.UTC))
 			h.digestTick()
-			h.bot.sender.wake()
+			h.bot.sender.Wake()
 			h.waitMessages(alice.ID, 3+1+tt.wantAtEnd) // the digest, and the held alerts if not folded
 			before := len(h.api.Messages(bob.ID))
 			h.ingest(newEntry("5", "Council adjourns")) // a marker again: anything more for alice would come first

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"livealert/bot/deliver"
 	"livealert/bot/fakebotapi"
 	"livealert/sources"
 	"livealert/subscriptions"
@@ -142,7 +143,7 @@ func BenchmarkSenderDefaultLimits(b *testing.B) {
 	if w, err := time.ParseDuration(os.Getenv("LIVEALERT_BENCH_WINDOW")); err == nil {
 		window = w
 	}
-	chats := int(window.Seconds()*defaultRate) + 500
+	chats := int(window.Seconds()*deliver.DefaultRate) + 500
 	var fraction float64
 	var tooMany int
 	for range b.N {
@@ -152,7 +153,7 @@ func BenchmarkSenderDefaultLimits(b *testing.B) {
 		benchIngest(b, bot, "1")
 		time.Sleep(time.Until(start.Add(window)))
 		sent := api.Calls("sendMessage") - api.TooManyRequestsServed()
-		fraction = float64(sent) / (window.Seconds() * defaultRate)
+		fraction = float64(sent) / (window.Seconds() * deliver.DefaultRate)
 		tooMany += api.TooManyRequestsServed()
 		api.Close()
 	}

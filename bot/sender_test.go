@@ -9,7 +9,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/deliver"
 	"livealert/bot/fakebotapi"
+	"livealert/sources"
 	"livealert/subscriptions"
 )
 
@@ -40,7 +42,7 @@ func TestSenderTooManyRequestsPausesAndRetries(t *testing.T) {
 	}
 	refused := time.Now()
 	h.waitStore("the 429's pause is stored", func() bool {
-		pause, err := sendPause(h.ctx, h.store)
+		pause, err := deliver.SendPause(h.ctx, h.store)
 		return err == nil && pause.After(refused.Add(time.Second))
 	})
 	// A restart in the middle of the pause honours it.
@@ -123,7 +125,7 @@ func TestSenderServerErrorsBackOffThenDeliver(t *testing.T) {
 		}
 		waitPostponed(t, h)
 		h.clock.Advance(2 * time.Second << i * 12 / 10) // past the backoff, whatever its jitter
-		h.bot.sender.wake()
+		h.bot.sender.Wake()
 	}
 	msgs := h.waitTexts(alice.ID, stormEntry(1), stormEntry(2))
 	if n := len(alertsIn(t, msgs)); n != 1 {
@@ -149,7 +151,7 @@ func TestSenderGivesUpAfterADayOfFailures(t *testing.T) {
 	h.ingest(newEntry("1", stormEntry(1)))
 	waitPostponed(t, h)
 	h.clock.Advance(25 * time.Hour)
-	h.bot.sender.wake()
+	h.bot.sender.Wake()
 	h.waitOutbox("the alert failing for 25h is dead-lettered", func(st subscriptions.OutboxStats) bool {
 		return st.DeadLetters == 1 && st.Queued == 0
 	})
@@ -198,12 +200,13 @@ func TestSenderCoalescesABurstUnderTheLimit(t *testing.T) {
 	for i := range 30 {
 		titles = append(titles, stormEntry(i+1))
 	}
-	// Queue the burst before the sender sees any of it.
-	h.bot.sender.hold(alice.ID)
+	// Queue the burst before the sender sees any of it: one poll's entries are recorded and
+	// their alerts queued in one transaction.
+	var burst []sources.Entry
 	for i, title := range titles {
-		h.ingest(newEntry(fmt.Sprint(i+1), title, long))
+		burst = append(burst, newEntry(fmt.Sprint(i+1), title, long))
 	}
-	h.bot.sender.release(alice.ID)
+	h.ingest(burst...)
 	msgs := alertsIn(t, h.waitTexts(alice.ID, titles...))
 	if len(msgs) < 2 || len(msgs) > 10 {
 		t.Fatalf("30 long alerts in %d messages, want them coalesced into a few", len(msgs))

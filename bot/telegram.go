@@ -6,27 +6,13 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/deliver"
 	"livealert/bot/render"
 )
 
-// sendParams builds the parameters of one HTML message with link previews off.
-func sendParams(chatID int64, threadID int, text string, kb *models.InlineKeyboardMarkup) *tgbot.SendMessageParams {
-	p := &tgbot.SendMessageParams{
-		ChatID:             chatID,
-		MessageThreadID:    threadID,
-		Text:               text,
-		ParseMode:          models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
-	}
-	if kb != nil {
-		p.ReplyMarkup = kb
-	}
-	return p
-}
-
 // send queues an answer to a command and returns: it goes out in order with the chat's other
 // replies, within Telegram's rate limits, and an identical answer still waiting for the chat
-// stands for it (see replies). The update being handled is not done until it has gone.
+// stands for it (see deliver.Sender.Reply). The update being handled is not done until it has gone.
 // For a channel managed from a private chat (in.replyTo), the answer goes to the private
 // chat, headed by the channel's name.
 func (b *Bot) send(ctx context.Context, in incoming, r reply) {
@@ -36,7 +22,7 @@ func (b *Bot) send(ctx context.Context, in incoming, r reply) {
 		r.text = channelNote(in.chat.Title) + r.text
 	}
 	r.text = fitReply(r.text)
-	b.sender.replies.queue(ctx, chatType, sendParams(chatID, threadID, r.text, r.keyboard), holdUpdate(ctx))
+	b.sender.Reply(ctx, chatType, deliver.MessageParams(chatID, threadID, r.text, r.keyboard), holdUpdate(ctx))
 }
 
 // editKeyboard replaces the keyboard under a message the bot sent.

@@ -1,4 +1,4 @@
-package bot
+package deliver
 
 import (
 	"context"
@@ -48,7 +48,7 @@ func (o outgoing) ids() []int64 {
 // deliverChat sends the next message of chat c from its due queue (c.Due, read when no
 // worker held the chat): its oldest due digest part, or its oldest due alerts of one forum
 // topic together. It returns an error only when the store failed.
-func (s *sender) deliverChat(ctx context.Context, c subscriptions.DueChat) error {
+func (s *Sender) deliverChat(ctx context.Context, c subscriptions.DueChat) error {
 	if len(c.Due) == 0 {
 		return nil
 	}
@@ -58,7 +58,7 @@ func (s *sender) deliverChat(ctx context.Context, c subscriptions.DueChat) error
 }
 
 // compose makes the next message of a chat from its due rows, oldest first.
-func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
+func (s *Sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 	first := ds[0]
 	o := outgoing{chatID: first.ChatID, threadID: first.ThreadID, kind: first.Kind}
 	if first.Kind != subscriptions.KindAlert {
@@ -81,15 +81,14 @@ func (s *sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 		alerts = alerts[:1]
 	}
 	s.mu.Unlock()
-	text, n := renderAlerts(alerts, s.b.sources, s.b.opts.Now())
+	text, n := s.opts.Render(alerts)
 	o.text, o.rows = text, alerts[:n]
 	return o
 }
 
 // deliver sends o and records the outcome. It returns an error only when the store failed.
-func (s *sender) deliver(ctx context.Context, o outgoing) error {
-	b := s.b
-	kb := b.alertKeyboard(ctx, o.rows)
+func (s *Sender) deliver(ctx context.Context, o outgoing) error {
+	kb := s.opts.Keyboard(ctx, o.rows)
 	sendErr := s.send(ctx, o, o.text, kb, true)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
@@ -99,7 +98,7 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 	if ctx.Err() != nil {
 		return nil // shutting down: the rows stay queued
 	}
-	log := b.log.With("chat_id", o.chatID, "kind", o.kind, "rows", len(o.rows))
+	log := s.log.With("chat_id", o.chatID, "kind", o.kind, "rows", len(o.rows))
 	var tooMany *tgbot.TooManyRequestsError
 	var migrate *tgbot.MigrateError
 	switch {
@@ -107,18 +106,18 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
 		log.Warn("telegram rate limit, pausing all sends", "retry_after", tooMany.RetryAfter)
 		s.setPause(until)
-		return setSendPause(ctx, b.store, until)
+		return setSendPause(ctx, s.store, until)
 	case errors.As(sendErr, &migrate):
 		log.Info("chat migrated, moving it", "new_chat_id", migrate.MigrateToChatID)
-		defer s.wake() // the rows are due under the new id
-		return b.store.MigrateChat(ctx, o.chatID, int64(migrate.MigrateToChatID))
+		defer s.Wake() // the rows are due under the new id
+		return s.store.MigrateChat(ctx, o.chatID, int64(migrate.MigrateToChatID))
 	case errors.Is(sendErr, tgbot.ErrorForbidden):
-		dropped, err := b.store.DeactivateChat(ctx, o.chatID)
-		log.Info("chat refused messages, deactivated", "dropped", dropped, "error", b.redact(sendErr))
+		dropped, err := s.store.DeactivateChat(ctx, o.chatID)
+		log.Info("chat refused messages, deactivated", "dropped", dropped, "error", s.opts.Redact(sendErr))
 		return err
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
-			"template", o.kind, "error", b.redact(sendErr), "html", excerpt(o.text))
+			"template", o.kind, "error", s.opts.Redact(sendErr), "html", excerpt(o.text))
 		plainErr := s.send(ctx, o, render.PlainText(o.text), kb, false)
 		if plainErr == nil {
 			return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
@@ -131,9 +130,8 @@ func (s *sender) deliver(ctx context.Context, o outgoing) error {
 // failed records a send that failed for a reason other than the rate limit, a migration or
 // a refusal: a bad request is dead-lettered (a refused batch is first retried one alert at a
 // time), anything else is retried with backoff for up to giveUpAfter.
-func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendErr error) error {
-	b := s.b
-	reason := strings.TrimSpace(b.redact(sendErr))
+func (s *Sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendErr error) error {
+	reason := strings.TrimSpace(s.opts.Redact(sendErr))
 	if errors.Is(sendErr, tgbot.ErrorBadRequest) {
 		if len(o.rows) > 1 {
 			log.Warn("telegram refused a batch of alerts, retrying them one by one", "error", reason)
@@ -143,24 +141,24 @@ func (s *sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 			return nil
 		}
 		log.Error("telegram refused message, dead-lettered", "error", reason)
-		return b.store.DeadLetterAll(ctx, o.ids(), reason)
+		return s.store.DeadLetterAll(ctx, o.ids(), reason)
 	}
-	now := b.opts.Now()
+	now := s.opts.Now()
 	first := o.rows[0]
 	if !first.FailingSince.IsZero() && now.Sub(first.FailingSince) >= giveUpAfter {
 		log.Error("send kept failing, dead-lettered", "error", reason, "failing_since", first.FailingSince)
-		return b.store.DeadLetterAll(ctx, o.ids(), "gave up after "+giveUpAfter.String()+": "+reason)
+		return s.store.DeadLetterAll(ctx, o.ids(), "gave up after "+giveUpAfter.String()+": "+reason)
 	}
 	delay := retryDelay(first.Attempts)
 	log.Warn("send failed, will retry", "error", reason, "retry_in", delay)
-	return b.store.PostponeAll(ctx, o.ids(), now.Add(delay), reason)
+	return s.store.PostponeAll(ctx, o.ids(), now.Add(delay), reason)
 }
 
 // send makes one sendMessage call for o, in HTML parse mode or as plain text, with the
 // keyboard kb (nil for none), once the global limiter, any 429 pause and the chat's limiter
 // allow: taking the slots right before the call keeps the sends on the wire as evenly spaced
 // as the limiters' slots.
-func (s *sender) send(ctx context.Context, o outgoing, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
+func (s *Sender) send(ctx context.Context, o outgoing, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
 	if err := s.waitTurn(ctx); err != nil {
 		return err
 	}
@@ -169,22 +167,22 @@ func (s *sender) send(ctx context.Context, o outgoing, text string, kb *models.I
 			return err
 		}
 	}
-	p := sendParams(o.chatID, o.threadID, text, kb)
+	p := MessageParams(o.chatID, o.threadID, text, kb)
 	if !asHTML {
 		p.ParseMode = ""
 	}
-	p.AllowPaidBroadcast = s.b.opts.PaidBroadcast
+	p.AllowPaidBroadcast = s.opts.PaidBroadcast
 	// A send under way is finished, not abandoned, when ctx ends: Telegram may already have
 	// accepted it, and only its answer lets the rows leave the queue.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	_, err := s.b.tg.SendMessage(ctx, p)
+	_, err := s.tg.SendMessage(ctx, p)
 	return err
 }
 
 // waitTurn returns when the pacer grants a send, no 429 pause is in force and the sends of
 // the last second leave room (see sendWindow).
-func (s *sender) waitTurn(ctx context.Context) error {
+func (s *Sender) waitTurn(ctx context.Context) error {
 	if s.limits.global.Limit() == rate.Inf {
 		return s.waitPause(ctx)
 	}
@@ -202,7 +200,7 @@ func (s *sender) waitTurn(ctx context.Context) error {
 // pace hands out the global limiter's slots, one at a time, to senders ready to use them,
 // until ctx ends. Taking the slots in one goroutine, only when someone takes them, means a
 // stall (a slow machine, a pause) is followed by no more than the limiter's small burst.
-func (s *sender) pace(ctx context.Context) {
+func (s *Sender) pace(ctx context.Context) {
 	if s.limits.global.Limit() == rate.Inf {
 		return
 	}
@@ -219,6 +217,22 @@ func (s *sender) pace(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// MessageParams returns the parameters of one message in Telegram HTML to chatID (in forum
+// topic threadID when not 0), with link previews off and the keyboard kb (nil for none).
+func MessageParams(chatID int64, threadID int, text string, kb *models.InlineKeyboardMarkup) *tgbot.SendMessageParams {
+	p := &tgbot.SendMessageParams{
+		ChatID:             chatID,
+		MessageThreadID:    threadID,
+		Text:               text,
+		ParseMode:          models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+	}
+	if kb != nil {
+		p.ReplyMarkup = kb
+	}
+	return p
 }
 
 // cantParse reports whether Telegram refused a message's markup.

@@ -1,4 +1,4 @@
-package bot
+package deliver
 
 import (
 	"sync"
@@ -11,7 +11,6 @@ import (
 
 // Telegram's limits on sending, as the defaults of Options.
 const (
-	defaultRate            = 25                    // messages a second, all chats together
 	defaultPrivateInterval = time.Second           // one message a second to a private chat
 	defaultGroupInterval   = 3*time.Second + 100e6 // 20 a minute to a group, with a margin for jitter
 	idleLimiterSweep       = 10_000                // chat limiters kept before idle ones are dropped
@@ -20,6 +19,10 @@ const (
 	windowMargin           = 3                     // messages a second kept below Telegram's limit
 	globalBurst            = 3                     // global slots that may be taken at once
 )
+
+// DefaultRate is how many messages a second go out over all chats together unless
+// Options.Rate says otherwise.
+const DefaultRate = 25
 
 // DefaultSenders is how many sends may be in flight at once unless Options.Senders says
 // otherwise: the most messages a crash can duplicate.

@@ -1,4 +1,4 @@
-package bot
+package deliver
 
 import (
 	"context"
@@ -23,15 +23,15 @@ func TestUpdateOffsetOnlyGrows(t *testing.T) {
 	t.Parallel()
 	store := openStateStore(t)
 	ctx := context.Background()
-	if got, err := updateOffset(ctx, store); err != nil || got != 0 {
+	if got, err := UpdateOffset(ctx, store); err != nil || got != 0 {
 		t.Fatalf("fresh store offset %d (%v), want 0", got, err)
 	}
 	for _, id := range []int64{5, 9, 7} {
-		if err := saveUpdateOffset(ctx, store, id); err != nil {
+		if err := SaveUpdateOffset(ctx, store, id); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := updateOffset(ctx, store)
+	got, err := UpdateOffset(ctx, store)
 	if err != nil || got != 9 {
 		t.Fatalf("offset %d (%v), want 9", got, err)
 	}
@@ -41,7 +41,7 @@ func TestSendPauseOnlyGrows(t *testing.T) {
 	t.Parallel()
 	store := openStateStore(t)
 	ctx := context.Background()
-	if p, err := sendPause(ctx, store); err != nil || !p.IsZero() {
+	if p, err := SendPause(ctx, store); err != nil || !p.IsZero() {
 		t.Fatalf("fresh store pause %v (%v), want none", p, err)
 	}
 	until := time.Date(2024, 3, 1, 10, 0, 7, 250e6, time.UTC)
@@ -51,7 +51,7 @@ func TestSendPauseOnlyGrows(t *testing.T) {
 	if err := setSendPause(ctx, store, until.Add(-5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := sendPause(ctx, store); !p.Equal(until) {
+	if p, _ := SendPause(ctx, store); !p.Equal(until) {
 		t.Fatalf("pause %v, want %v (a shorter pause must not shorten it)", p, until)
 	}
 }

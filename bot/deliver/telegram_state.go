@@ -1,4 +1,4 @@
-package bot
+package deliver
 
 import (
 	"context"
@@ -9,8 +9,9 @@ import (
 	"livealert/subscriptions"
 )
 
-// What the bot keeps of Telegram across restarts, in the store's key-value. The key names are
-// part of the database: changing one forgets what an upgraded database holds.
+// Telegram's state: what the bot keeps of Telegram across restarts, in the store's key-value.
+// The key names are part of the database: changing one forgets what an upgraded database
+// holds.
 const (
 	// updateOffsetKey holds the id of the last update handled, in decimal.
 	updateOffsetKey = "telegram_update_offset"
@@ -18,35 +19,35 @@ const (
 	sendPauseKey = "telegram_send_pause_until"
 )
 
-// updateOffset returns the id of the last Telegram update the bot handled, or 0.
-func updateOffset(ctx context.Context, store *subscriptions.Store) (int64, error) {
+// UpdateOffset returns the id of the last Telegram update the bot handled, or 0.
+func UpdateOffset(ctx context.Context, store *subscriptions.Store) (int64, error) {
 	v, ok, err := store.Value(ctx, updateOffsetKey)
 	if err != nil || !ok {
 		return 0, err
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("bot: update offset %q: %w", v, err)
+		return 0, fmt.Errorf("deliver: update offset %q: %w", v, err)
 	}
 	return id, nil
 }
 
-// saveUpdateOffset records the id of the last Telegram update handled, so that a restart
+// SaveUpdateOffset records the id of the last Telegram update handled, so that a restart
 // neither handles it again nor skips the ones after it. A lower id than stored is ignored.
-func saveUpdateOffset(ctx context.Context, store *subscriptions.Store, id int64) error {
+func SaveUpdateOffset(ctx context.Context, store *subscriptions.Store, id int64) error {
 	return store.RaiseInt(ctx, updateOffsetKey, id)
 }
 
-// sendPause returns until when Telegram asked the bot not to send (its last 429's
+// SendPause returns until when Telegram asked the bot not to send (its last 429's
 // retry_after), or the zero time. A restarted bot honours it.
-func sendPause(ctx context.Context, store *subscriptions.Store) (time.Time, error) {
+func SendPause(ctx context.Context, store *subscriptions.Store) (time.Time, error) {
 	v, ok, err := store.Value(ctx, sendPauseKey)
 	if err != nil || !ok {
 		return time.Time{}, err
 	}
 	ms, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("bot: send pause %q: %w", v, err)
+		return time.Time{}, fmt.Errorf("deliver: send pause %q: %w", v, err)
 	}
 	return time.UnixMilli(ms).UTC(), nil
 }

@@ -1,4 +1,4 @@
-package bot
+package deliver
 
 import (
 	"context"
@@ -23,7 +23,7 @@ const maxQueuedReplies = 16
 // one answers both. Each chat with replies waiting has one goroutine; it ends once the chat's
 // queue is empty or ctx ends (then what waits is dropped).
 type replies struct {
-	s *sender
+	s *Sender
 	// unpaced leaves the chats' limiters out: only the global limit and 429 pauses hold
 	// replies back. For tests against a fake that does not enforce Telegram's limits.
 	unpaced bool
@@ -45,13 +45,24 @@ type queuedReply struct {
 	done []func() // called once the reply was sent or given up on
 }
 
-func newReplies(s *sender) *replies {
-	return &replies{s: s, chats: map[int64]*replyQueue{}}
+func newReplies(s *Sender, unpaced bool) *replies {
+	return &replies{s: s, unpaced: unpaced, chats: map[int64]*replyQueue{}}
 }
 
-// queue queues the reply p to chat (whose type is chatType) and returns; done is called once
-// it was sent, given up on, or answered by an identical reply. It blocks while
-// maxQueuedReplies wait for the chat. When ctx ends first, p is dropped and done not called.
+// Reply queues the reply p to its chat (whose type is chatType: "private", "group", ...) and
+// returns; done is called once it was sent, given up on, or answered by an identical reply
+// still waiting (see replies). It blocks while maxQueuedReplies wait for the chat. When ctx
+// ends first, p is dropped and done not called; the chat's queue is dropped too once ctx ends.
+// Replies go out while Run runs (it hands out the global limiter's slots).
+func (s *Sender) Reply(ctx context.Context, chatType string, p *tgbot.SendMessageParams, done func()) {
+	s.replies.queue(ctx, chatType, p, done)
+}
+
+// WaitReplies returns once every goroutine Reply started has ended: each ends once its chat's
+// queue is empty or the ctx given to Reply ends. Call it once nothing calls Reply any more.
+func (s *Sender) WaitReplies() { s.replies.wait() }
+
+// queue queues the reply p to its chat; see Sender.Reply.
 func (r *replies) queue(ctx context.Context, chatType string, p *tgbot.SendMessageParams, done func()) {
 	chatID, _ := p.ChatID.(int64)
 	key := replyKey(p)
@@ -155,27 +166,27 @@ func (r *replies) waitTurn(ctx context.Context, c subscriptions.DueChat) error {
 // 429 pauses every send and the reply is tried once more after the pause; a chat that has
 // blocked the bot is marked inactive; other failures are logged: the user can simply ask again.
 func (r *replies) send(ctx context.Context, c subscriptions.DueChat, p *tgbot.SendMessageParams) {
-	s, b := r.s, r.s.b
-	_, err := b.tg.SendMessage(ctx, p)
+	s := r.s
+	_, err := s.tg.SendMessage(ctx, p)
 	var tooMany *tgbot.TooManyRequestsError
 	if errors.As(err, &tooMany) {
 		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
-		b.log.Warn("telegram rate limit, pausing all sends", "chat_id", c.ID, "kind", "reply", "retry_after", tooMany.RetryAfter)
+		s.log.Warn("telegram rate limit, pausing all sends", "chat_id", c.ID, "kind", "reply", "retry_after", tooMany.RetryAfter)
 		s.setPause(until)
-		if err := setSendPause(ctx, b.store, until); err != nil {
-			b.log.Error("store send pause failed", "error", err)
+		if err := setSendPause(ctx, s.store, until); err != nil {
+			s.log.Error("store send pause failed", "error", err)
 		}
 		if err = r.waitTurn(ctx, c); err == nil {
-			_, err = b.tg.SendMessage(ctx, p)
+			_, err = s.tg.SendMessage(ctx, p)
 		}
 	}
 	if err == nil || ctx.Err() != nil {
 		return
 	}
-	b.log.Warn("reply failed", "chat_id", c.ID, "error", b.redact(err))
+	s.log.Warn("reply failed", "chat_id", c.ID, "error", s.opts.Redact(err))
 	if errors.Is(err, tgbot.ErrorForbidden) {
-		if _, err := b.store.DeactivateChat(ctx, c.ID); err != nil {
-			b.log.Error("deactivate chat failed", "chat_id", c.ID, "error", err)
+		if _, err := s.store.DeactivateChat(ctx, c.ID); err != nil {
+			s.log.Error("deactivate chat failed", "chat_id", c.ID, "error", err)
 		}
 	}
 }
