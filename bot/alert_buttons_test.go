@@ -17,6 +17,7 @@ import (
 // TestAlertButtons presses each button under an alert in turn — mute, undo, digest only,
 // undo, unfollow — and checks the edits (golden transcript) and what each did to the store.
 func TestAlertButtons(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	tr := &transcript{t: t}
@@ -71,7 +72,8 @@ func TestAlertButtons(t *testing.T) {
 // TestAlertButtonsMuteStopsAlerts checks the effect of the buttons on later entries: muted,
 // no alert; digest only, no alert but the digest has it.
 func TestAlertButtonsMuteStopsAlerts(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	t.Parallel()
+	h := newHarness(t, harnessOptions{Bot: liftChatLimits}) // not about the per-chat limits
 	h.start()
 	h.say(aliceChat, alice, 0, "/follow Storms")
 	h.say(aliceChat, alice, 0, "/follow Ferries")
@@ -110,6 +112,7 @@ func TestAlertButtonsMuteStopsAlerts(t *testing.T) {
 }
 
 func TestAlertButtonsCallbackData(t *testing.T) {
+	t.Parallel()
 	kb := alertButtons(1<<63-1, strings.Repeat("a very long topic name ", 5))
 	for _, row := range kb.InlineKeyboard {
 		for _, btn := range row {
@@ -140,6 +143,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // subscription; with more, a picker shows one subscription's row at a time. Golden
 // transcript; the store is checked after every press.
 func TestAlertButtonsCoalesced(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start()
 	tr := &transcript{t: t}
@@ -252,6 +256,7 @@ func TestAlertButtonsCoalesced(t *testing.T) {
 // ids and labels as long as they come: every button is in the button table and its data
 // within Telegram's 64 bytes.
 func TestAlertKeyboardLayouts(t *testing.T) {
+	t.Parallel()
 	var subs []alertSubscription
 	for n := 1; n <= 5; n++ {
 		subs = append(subs, alertSubscription{id: math.MaxInt64 - int64(n) + 1, label: strings.Repeat("a very long query ", 30)})

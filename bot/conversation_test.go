@@ -165,7 +165,7 @@ func TestCommandsAddressedToBots(t *testing.T) {
 
 func TestGroupFollowDeliversToGroup(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, harnessOptions{})
+	h := newHarness(t, harnessOptions{Bot: liftChatLimits}) // not about the per-chat limits
 	h.start()
 	// Only administrators change a group's subscriptions.
 	h.api.SetMemberStatus(newsGroup.ID, alice.ID, models.ChatMemberTypeAdministrator)

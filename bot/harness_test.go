@@ -325,6 +325,10 @@ func (h *harness) ingest(entries ...sources.Entry) {
 	}
 }
 
+// liftChatLimits lifts the bot's per-chat limits (one a second in private, 20 a minute in a
+// group), for tests whose next alert to a chat need not wait for them.
+func liftChatLimits(o *Options) { o.PrivateInterval, o.GroupInterval = -1, -1 }
+
 // newEntry is a live-blog entry published at the harness clock's start day, 10:00 UTC.
 func newEntry(id, title string, body ...string) sources.Entry {
 	return sources.Entry{ID: id, Title: title, Body: body, Published: time.Date(2024, 5, 14, 10, 0, 0, 0, time.UTC)}

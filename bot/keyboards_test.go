@@ -44,7 +44,7 @@ func TestTopicsPaginated(t *testing.T) {
 // checks that replies and alerts go into that topic only.
 func TestForumTopicSubscriptions(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, harnessOptions{})
+	h := newHarness(t, harnessOptions{Bot: liftChatLimits}) // not about the per-chat limits
 	h.start()
 	h.api.SetMemberStatus(forum.ID, alice.ID, models.ChatMemberTypeAdministrator)
 	tr := &transcript{t: t}

@@ -52,6 +52,7 @@ func stormsTerms(t *testing.T, e subscriptions.StoredEntry) []string {
 }
 
 func TestRenderAlertsCoalesced(t *testing.T) {
+	t.Parallel()
 	var ds []subscriptions.Delivery
 	for i := range 3 {
 		e := storedEntry(fmt.Sprint(i), fmt.Sprintf("Storm update %d", i+1), renderNow.Add(-time.Duration(3-i)*time.Minute),
@@ -102,6 +103,7 @@ func randomText(r *rand.Rand, words int) string {
 // TestRenderNeverEscapesBadly is the property that whatever an entry holds, Telegram parses
 // every rendered alert, coalesced message and digest, within its length limit.
 func TestRenderNeverEscapesBadly(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 2026))
 	terms := map[string]bool{"storm": true, "sea": true, "wall": true, "عاصفة": true, "ж": true}
 	var ds []subscriptions.Delivery
