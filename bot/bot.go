@@ -79,7 +79,7 @@ type Bot struct {
 	cmds    *commandSet
 	buttons []buttonSpec
 
-	chatAdmins adminCache // who administers which group or channel (cmd_admin.go)
+	chatAdmins adminCache // who administers which group or channel (admin_cache.go)
 	budget     *commandBudget
 	updates    *dispatcher
 }

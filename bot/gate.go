@@ -78,7 +78,7 @@ func (b *Bot) mayChange(ctx context.Context, in incoming) (bool, error) {
 }
 
 // actingChat returns in as it acts: for a private chat that manages a channel, on the channel,
-// answering in the private chat (see cmd_channel.go).
+// answering in the private chat (see channel.go).
 func (b *Bot) actingChat(ctx context.Context, in incoming) (incoming, error) {
 	if in.chat.Type != string(models.ChatTypePrivate) {
 		return in, nil

@@ -53,7 +53,7 @@ type incoming struct {
 	// the chat it was sent on behalf of (an anonymous group admin, a channel), 0 for none.
 	from, fromChat int64
 	// replyTo is the chat to answer in when it is not chat: the private chat of a user who
-	// manages a linked channel (see cmd_channel.go). 0 for chat itself.
+	// manages a linked channel (see channel.go). 0 for chat itself.
 	replyTo int64
 }
 
