@@ -75,6 +75,7 @@ type Bot struct {
 	me      *models.User
 	sources map[string]render.Source
 	admins  map[int64]bool
+	secrets redactor // masks the token in what is logged
 	sender  *deliver.Sender
 	cmds    *commandSet
 	buttons []buttonSpec
@@ -153,6 +154,7 @@ func newBot(opts Options) (*Bot, error) {
 		log:     opts.Logger,
 		sources: map[string]render.Source{},
 		admins:  map[int64]bool{},
+		secrets: newRedactor(opts.Token),
 		cmds:    newCommandSet(),
 		buttons: buttonTable(),
 	}
@@ -245,16 +247,9 @@ func (b *Bot) connect(ctx context.Context) error {
 	return nil
 }
 
-// redact returns err's message with the bot token masked.
-func (b *Bot) redact(err error) string {
-	if err == nil {
-		return ""
-	}
-	if b.opts.Token == "" {
-		return err.Error()
-	}
-	return strings.ReplaceAll(err.Error(), b.opts.Token, "<token>")
-}
+// redact returns err's message as it may be logged: the bot token masked in every form, and
+// cut to a length a log line can hold.
+func (b *Bot) redact(err error) string { return b.secrets.redact(err) }
 
 // ingest is the watcher's handler: it records a poll's entries and queues their alerts.
 func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.Entry) error {
