@@ -373,7 +373,7 @@ func TestVersion(t *testing.T) {
 	if err := p.run(context.Background(), []string{"-version"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := stdout.String(); got != "livealert "+version+"\n" {
+	if got := stdout.String(); got != "livealert "+buildVersion()+"\n" {
 		t.Fatalf("-version printed %q", got)
 	}
 }

@@ -16,9 +16,6 @@ import (
 	"livealert/subscriptions/match"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 // tokenEnv is the environment variable that holds the bot token.
 const tokenEnv = "LIVEALERT_TELEGRAM_TOKEN"
 
@@ -60,7 +57,7 @@ func (p *program) run(ctx context.Context, args []string) error {
 		return &usageError{msg: err.Error()}
 	}
 	if *showVersion {
-		fmt.Fprintln(p.stdout, "livealert", version)
+		fmt.Fprintln(p.stdout, "livealert", buildVersion())
 		return nil
 	}
 	if fs.NArg() > 0 {
@@ -112,7 +109,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 	for _, s := range cfg.Sources {
 		srcs = append(srcs, s.source())
 	}
-	logger.Info("livealert starting", "version", version, "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
+	logger.Info("livealert starting", "version", buildVersion(), "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
 	err = bot.Run(ctx, bot.Options{
 		Token:         token,
 		APIURL:        cfg.Telegram.APIURL,

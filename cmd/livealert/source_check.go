@@ -268,5 +268,5 @@ func groupDigits(n int) string {
 
 // userAgent is the User-Agent livealert fetches with.
 func userAgent() string {
-	return "livealert/" + version + " (+https://github.com/livealert)"
+	return "livealert/" + buildVersion() + " (+https://github.com/livealert)"
 }
