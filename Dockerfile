@@ -18,5 +18,10 @@ COPY config.example.yaml /etc/livealert/config.yaml
 VOLUME /data
 WORKDIR /data
 USER nonroot:nonroot
+# /healthz, /readyz and /metrics (http.listen); `livealert healthcheck` asks /healthz, as the
+# image has no curl.
+ENV LIVEALERT_HTTP_LISTEN=:9090
+EXPOSE 9090
+HEALTHCHECK --interval=30s --timeout=6s --start-period=20s CMD ["/usr/local/bin/livealert", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/livealert"]
 CMD ["-config", "/etc/livealert/config.yaml"]

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,6 +57,9 @@ type Options struct {
 	// Senders bounds the messages in flight at once (DefaultSenders when zero): a crash
 	// duplicates at most this many.
 	Senders int
+	// HTTP, when set, is where the bot serves /healthz, /readyz and /metrics until it stops;
+	// the bot closes it.
+	HTTP net.Listener
 
 	// unpacedReplies leaves the chats' limiters out of replies (deliver.Options.UnpacedReplies):
 	// for tests against a fake that does not enforce Telegram's limits.
@@ -68,17 +72,19 @@ const DefaultSenders = deliver.DefaultSenders
 
 // Bot is a running livealert bot.
 type Bot struct {
-	opts    Options
-	tg      *tgbot.Bot
-	store   *subscriptions.Store
-	log     *slog.Logger
-	me      *models.User
-	sources map[string]render.Source
-	admins  map[int64]bool
-	secrets redactor // masks the token in what is logged
-	sender  *deliver.Sender
-	cmds    *commandSet
-	buttons []buttonSpec
+	opts     Options
+	tg       *tgbot.Bot
+	store    *subscriptions.Store
+	log      *slog.Logger
+	me       *models.User
+	sources  map[string]render.Source
+	admins   map[int64]bool
+	secrets  redactor // masks the token in what is logged
+	metrics  *telemetry
+	telegram *answered // when the Bot API server last answered
+	sender   *deliver.Sender
+	cmds     *commandSet
+	buttons  []buttonSpec
 
 	chatAdmins adminCache // who administers which group or channel (admin_cache.go)
 	budget     *commandBudget
@@ -108,6 +114,9 @@ func (b *Bot) run(ctx context.Context) error {
 		Now:     b.opts.Now,
 	})
 	g, ctx := errgroup.WithContext(ctx)
+	if b.opts.HTTP != nil {
+		g.Go(func() error { return b.serveHTTP(ctx, b.opts.HTTP) })
+	}
 	g.Go(func() error { return watcher.Run(ctx, b.ingest) })
 	g.Go(func() error { return b.runDigests(ctx) })
 	g.Go(func() error {
@@ -155,6 +164,7 @@ func newBot(opts Options) (*Bot, error) {
 		sources: map[string]render.Source{},
 		admins:  map[int64]bool{},
 		secrets: newRedactor(opts.Token),
+		metrics: newTelemetry(opts.Store, opts.Now),
 		cmds:    newCommandSet(),
 		buttons: buttonTable(),
 	}
@@ -172,6 +182,7 @@ func newBot(opts Options) (*Bot, error) {
 	b.updates = newDispatcher(b.log, b.handleBudgeted, func(ctx context.Context, id int64) error {
 		return deliver.SaveUpdateOffset(ctx, b.store, id)
 	})
+	b.telegram = &answered{next: transport(opts), now: opts.Now}
 	offset, err := deliver.UpdateOffset(context.Background(), opts.Store)
 	if err != nil {
 		return nil, err
@@ -179,7 +190,7 @@ func newBot(opts Options) (*Bot, error) {
 	tg, err := tgbot.New(opts.Token,
 		tgbot.WithServerURL(strings.TrimRight(opts.APIURL, "/")),
 		tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: wholeBodies{next: transport(opts)}}),
+		tgbot.WithHTTPClient(opts.PollTimeout, &http.Client{Timeout: opts.PollTimeout + 15*time.Second, Transport: wholeBodies{next: b.telegram}}),
 		// One worker calling the default handler inline: updates reach the dispatcher by
 		// increasing id, which its offset rule needs.
 		tgbot.WithNotAsyncHandlers(),
@@ -212,6 +223,7 @@ func newBot(opts Options) (*Bot, error) {
 		},
 		Keyboard:       b.alertKeyboard,
 		Redact:         b.redact,
+		Observe:        b.metrics.observe,
 		UnpacedReplies: opts.unpacedReplies,
 	})
 	return b, nil
@@ -257,6 +269,8 @@ func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.
 	if err != nil {
 		return err
 	}
+	b.metrics.polls.WithLabelValues(src.Name).Inc()
+	b.metrics.entries.WithLabelValues(src.Name).Add(float64(res.New))
 	if res.New > 0 || res.Edited > 0 {
 		b.log.Info("entries recorded", "source", src.Name, "new", res.New, "edited", res.Edited, "alerts_queued", res.Queued, "first_poll", res.Primed)
 	}

@@ -50,6 +50,7 @@ const digestBatch = 500
 // in two stages that overlap: one reads the next batch of due chats and their items while the
 // other renders and records (the one writer) the batch before.
 func (b *Bot) digestTick(ctx context.Context) {
+	b.metrics.digestTicks.Inc()
 	now := b.opts.Now()
 	g, gctx := errgroup.WithContext(ctx)
 	batches := make(chan digestBatchItems, 1)

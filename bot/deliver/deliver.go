@@ -89,7 +89,9 @@ func (s *Sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *Sender) deliver(ctx context.Context, o outgoing) error {
 	kb := s.opts.Keyboard(ctx, o.rows)
+	start := time.Now()
 	sendErr := s.send(ctx, o, o.text, kb, true)
+	s.observe(o, time.Since(start), sendErr)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
 		// queue, or a graceful restart would send it again.
@@ -125,6 +127,31 @@ func (s *Sender) deliver(ctx context.Context, o outgoing) error {
 		return s.failed(ctx, log, o, plainErr)
 	}
 	return s.failed(ctx, log, o, sendErr)
+}
+
+// observe tells Options.Observe how a send of o went.
+func (s *Sender) observe(o outgoing, took time.Duration, err error) {
+	if s.opts.Observe == nil || (err != nil && errors.Is(err, context.Canceled)) {
+		return
+	}
+	out := Outcome{Kind: o.kind, Rows: o.rows, Took: took}
+	var tooMany *tgbot.TooManyRequestsError
+	var migrate *tgbot.MigrateError
+	switch {
+	case err == nil:
+		out.Sent = s.opts.Now() // the clock of FirstSeen, for the latency people feel
+	case errors.As(err, &tooMany):
+		out.Failure, out.Pause = "rate_limited", time.Duration(max(1, tooMany.RetryAfter))*time.Second
+	case errors.As(err, &migrate):
+		out.Failure = "migrated"
+	case errors.Is(err, tgbot.ErrorForbidden):
+		out.Failure = "forbidden"
+	case errors.Is(err, tgbot.ErrorBadRequest):
+		out.Failure = "bad_request"
+	default:
+		out.Failure = "error"
+	}
+	s.opts.Observe(out)
 }
 
 // failed records a send that failed for a reason other than the rate limit, a migration or

@@ -53,9 +53,36 @@ type Options struct {
 	// Redact returns an error's message as it may be logged (the bot token masked);
 	// error.Error when nil.
 	Redact func(error) string
+	// Observe, when set, is told what became of every message of the outbox sent or tried,
+	// for metrics. It must not block.
+	Observe func(Outcome)
 	// UnpacedReplies leaves the chats' limiters out of replies: only the global limit and 429
 	// pauses hold them back. For tests against a fake that does not enforce Telegram's limits.
 	UnpacedReplies bool
+}
+
+// Outcome is what became of one message of the outbox, as Options.Observe is told it.
+type Outcome struct {
+	// Kind is the message's (subscriptions.KindAlert or KindDigest), Rows what it carried.
+	Kind string
+	Rows []subscriptions.Delivery
+	// Took is the sendMessage call's round trip.
+	Took time.Duration
+	// Sent is when Telegram accepted it; zero when it did not.
+	Sent time.Time
+	// Failure says why it was not sent: "rate_limited", "migrated", "forbidden",
+	// "bad_request" or "error"; "" when it was.
+	Failure string
+	// Pause is how long all sends pause after a 429 (Failure "rate_limited").
+	Pause time.Duration
+}
+
+// PausedUntil is until when Telegram's last 429 pauses every send; the zero time or a past
+// one when it does not.
+func (s *Sender) PausedUntil() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pause
 }
 
 // Sender drains the outbox. A dispatcher walks the chats with due messages in turn

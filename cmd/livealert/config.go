@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -24,6 +25,14 @@ type Config struct {
 	Topics   []TopicConfig  `yaml:"topics"`
 	Digest   DigestConfig   `yaml:"digest"`
 	Log      LogConfig      `yaml:"log"`
+	HTTP     HTTPConfig     `yaml:"http"`
+}
+
+// HTTPConfig is the listener for /healthz, /readyz and /metrics.
+type HTTPConfig struct {
+	// Listen is the address to listen on (":9090", "127.0.0.1:9090"); "" for no listener.
+	// $LIVEALERT_HTTP_LISTEN overrides it.
+	Listen string `yaml:"listen"`
 }
 
 // TelegramConfig says how to reach the Bot API. The token itself comes from the environment
@@ -196,6 +205,11 @@ func (c *Config) Validate() []string {
 		p.add("telegram.rate", "%g is over %d, Telegram's limit even with paid broadcasts", c.Telegram.Rate, maxPaidRate)
 	case !c.Telegram.PaidBroadcast && c.Telegram.Rate > maxFreeRate:
 		p.add("telegram.rate", "%g is over %d, Telegram's limit (up to %d with telegram.paid_broadcast: true, billed in Stars)", c.Telegram.Rate, maxFreeRate, maxPaidRate)
+	}
+	if c.HTTP.Listen != "" {
+		if _, port, err := net.SplitHostPort(c.HTTP.Listen); err != nil || port == "" {
+			p.add("http.listen", "%q is not an address to listen on, like :9090 or 127.0.0.1:9090", c.HTTP.Listen)
+		}
 	}
 	if c.Storage.Path == "" {
 		p.add("storage.path", "must not be empty")

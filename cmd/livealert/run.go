@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"time"
 
@@ -41,12 +42,15 @@ func (p *program) run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "source" {
 		return p.sourceCommand(ctx, args[1:])
 	}
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return p.healthcheckCommand(ctx, args[1:])
+	}
 	fs := flag.NewFlagSet("livealert", flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
 	configPath := fs.String("config", "config.yaml", "the YAML configuration `file`")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert source check URL|FILE [-format F]\n       livealert -version\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert source check URL|FILE [-format F]\n       livealert healthcheck [-config FILE]\n       livealert -version\n\n"+
 			"Runs the bot. The token comes from $%s or telegram.token_file.\n\n", tokenEnv)
 		fs.PrintDefaults()
 	}
@@ -109,6 +113,13 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 	for _, s := range cfg.Sources {
 		srcs = append(srcs, s.source())
 	}
+	var listener net.Listener
+	if addr := p.httpListen(cfg); addr != "" {
+		if listener, err = net.Listen("tcp", addr); err != nil {
+			return fmt.Errorf("http.listen: %w", err)
+		}
+		logger.Info("serving health and metrics", "address", listener.Addr().String())
+	}
 	logger.Info("livealert starting", "version", buildVersion(), "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
 	err = bot.Run(ctx, bot.Options{
 		Token:         token,
@@ -121,6 +132,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		Now:           p.now,
 		DigestTick:    p.digestTick,
 		PollTimeout:   p.pollTimeout,
+		HTTP:          listener,
 		GroupInterval: p.groupInterval,
 		Rate:          cfg.Telegram.Rate,
 		PaidBroadcast: cfg.Telegram.PaidBroadcast,
