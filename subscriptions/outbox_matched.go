@@ -79,8 +79,9 @@ func decodeMatched(d *Delivery, ids, terms string) error {
 
 // decodeJSONInts reads a JSON array of integers as appendJSONInts writes it.
 func decodeJSONInts(s string) ([]int64, error) {
-	inner, ok := strings.CutPrefix(s, "[")
-	if inner, ok = strings.CutSuffix(inner, "]"); !ok || inner == "" {
+	inner, opened := strings.CutPrefix(s, "[")
+	inner, closed := strings.CutSuffix(inner, "]")
+	if !opened || !closed || inner == "" {
 		var out []int64
 		return out, json.Unmarshal([]byte(s), &out)
 	}
