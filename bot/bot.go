@@ -57,6 +57,8 @@ type Options struct {
 	// Senders bounds the messages in flight at once (DefaultSenders when zero): a crash
 	// duplicates at most this many.
 	Senders int
+	// Access makes the bot private (an allowlist); open to everyone when zero.
+	Access AccessOptions
 	// HTTP, when set, is where the bot serves /healthz, /readyz and /metrics until it stops;
 	// the bot closes it.
 	HTTP net.Listener
@@ -80,6 +82,7 @@ type Bot struct {
 	sources  map[string]render.Source
 	admins   map[int64]bool
 	secrets  redactor // masks the token in what is logged
+	access   accessList
 	metrics  *telemetry
 	telegram *answered // when the Bot API server last answered
 	sender   *deliver.Sender
@@ -164,6 +167,7 @@ func newBot(opts Options) (*Bot, error) {
 		sources: map[string]render.Source{},
 		admins:  map[int64]bool{},
 		secrets: newRedactor(opts.Token),
+		access:  newAccessList(opts.Access),
 		metrics: newTelemetry(opts.Store, opts.Now),
 		cmds:    newCommandSet(),
 		buttons: buttonTable(),

@@ -58,6 +58,9 @@ type incoming struct {
 }
 
 func (b *Bot) handleUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
+	if !b.admit(ctx, u) {
+		return
+	}
 	switch {
 	case u.Message != nil:
 		b.handleMessage(ctx, u.Message)

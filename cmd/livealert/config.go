@@ -26,6 +26,15 @@ type Config struct {
 	Digest   DigestConfig   `yaml:"digest"`
 	Log      LogConfig      `yaml:"log"`
 	HTTP     HTTPConfig     `yaml:"http"`
+	Access   AccessConfig   `yaml:"access"`
+}
+
+// AccessConfig says who may use the bot: everyone (mode open), or only the listed users and
+// chats and those an operator allows with /allow (mode allowlist). Operators always may.
+type AccessConfig struct {
+	Mode  string  `yaml:"mode"`
+	Users []int64 `yaml:"users"`
+	Chats []int64 `yaml:"chats"`
 }
 
 // HTTPConfig is the listener for /healthz, /readyz and /metrics.
@@ -116,6 +125,7 @@ func defaultConfig() Config {
 		Storage:  StorageConfig{Path: defaultStoragePath},
 		Digest:   DigestConfig{Time: "08:00", TimeZone: "UTC"},
 		Log:      LogConfig{Level: "info", Format: "text"},
+		Access:   AccessConfig{Mode: "open"},
 	}
 }
 
@@ -205,6 +215,21 @@ func (c *Config) Validate() []string {
 		p.add("telegram.rate", "%g is over %d, Telegram's limit even with paid broadcasts", c.Telegram.Rate, maxPaidRate)
 	case !c.Telegram.PaidBroadcast && c.Telegram.Rate > maxFreeRate:
 		p.add("telegram.rate", "%g is over %d, Telegram's limit (up to %d with telegram.paid_broadcast: true, billed in Stars)", c.Telegram.Rate, maxFreeRate, maxPaidRate)
+	}
+	switch c.Access.Mode {
+	case "open", "allowlist":
+	default:
+		p.add("access.mode", "%q is not open or allowlist", c.Access.Mode)
+	}
+	for i, id := range c.Access.Users {
+		if id <= 0 {
+			p.add(fmt.Sprintf("access.users[%d]", i), "%d is not a Telegram user id", id)
+		}
+	}
+	for i, id := range c.Access.Chats {
+		if id == 0 {
+			p.add(fmt.Sprintf("access.chats[%d]", i), "0 is not a Telegram chat id")
+		}
 	}
 	if c.HTTP.Listen != "" {
 		if _, port, err := net.SplitHostPort(c.HTTP.Listen); err != nil || port == "" {

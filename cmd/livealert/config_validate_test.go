@@ -25,6 +25,9 @@ func TestConfigValidatePaths(t *testing.T) {
 		{"bad exclude query", source + "topics:\n  - name: t\n    keywords: [x]\n    exclude: [\"(a\"]\n", "topics[0].exclude[0]: \"(a\":"},
 		{"empty time zone", source + "digest:\n  time_zone: \"\"\n", `digest.time_zone: "" is not a time zone`},
 		{"log format", source + "log:\n  format: xml\n", `log.format: "xml" is not one of text, json`},
+		{"access mode", source + "access:\n  mode: closed\n", `access.mode: "closed" is not open or allowlist`},
+		{"access user id", source + "access:\n  mode: allowlist\n  users: [7, 0]\n", "access.users[1]: 0 is not a Telegram user id"},
+		{"http listen", source + "http:\n  listen: nine\n", `http.listen: "nine" is not an address to listen on`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

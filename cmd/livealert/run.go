@@ -133,6 +133,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		DigestTick:    p.digestTick,
 		PollTimeout:   p.pollTimeout,
 		HTTP:          listener,
+		Access:        bot.AccessOptions{Private: cfg.Access.Mode == "allowlist", Users: cfg.Access.Users, Chats: cfg.Access.Chats},
 		GroupInterval: p.groupInterval,
 		Rate:          cfg.Telegram.Rate,
 		PaidBroadcast: cfg.Telegram.PaidBroadcast,
