@@ -3,9 +3,12 @@ package subscriptions
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/pressly/goose/v3"
 )
 
 // followForMatches makes chat 7 follow, in its main thread, the Drones topic, the query
@@ -109,10 +112,15 @@ func TestAlertQueuedBeforeUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Back to the schema of version 6, whatever came after it, as an older livealert left it.
+	provider, err := goose.NewProvider(goose.DialectSQLite3, db, os.DirFS("migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.DownTo(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range []string{
-		`ALTER TABLE outbox DROP COLUMN terms`,
-		`ALTER TABLE outbox DROP COLUMN subscription_ids`,
-		`DELETE FROM goose_db_version WHERE version_id = 7`,
 		`INSERT INTO entries (source, entry_key, published, title, body, url, hash, first_seen)
 			VALUES ('wire', '1', 1, 'Drone shot down near Belgorod',
 				'Air defence says the UAV fell in Belgorodskaya oblast.', '', 'h', 1)`,
