@@ -57,6 +57,9 @@ type Options struct {
 	// Senders bounds the messages in flight at once (DefaultSenders when zero): a crash
 	// duplicates at most this many.
 	Senders int
+	// SourcesAlertAfter is how long a source fails before the operators are told;
+	// DefaultSourcesAlertAfter when zero.
+	SourcesAlertAfter time.Duration
 	// Access makes the bot private (an allowlist); open to everyone when zero.
 	Access AccessOptions
 	// HTTP, when set, is where the bot serves /healthz, /readyz and /metrics until it stops;
@@ -83,6 +86,7 @@ type Bot struct {
 	admins   map[int64]bool
 	secrets  redactor // masks the token in what is logged
 	access   accessList
+	started  time.Time // when the bot was made, on its clock
 	metrics  *telemetry
 	telegram *answered // when the Bot API server last answered
 	sender   *deliver.Sender
@@ -154,6 +158,9 @@ func newBot(opts Options) (*Bot, error) {
 	if opts.Senders <= 0 {
 		opts.Senders = DefaultSenders
 	}
+	if opts.SourcesAlertAfter == 0 {
+		opts.SourcesAlertAfter = DefaultSourcesAlertAfter
+	}
 	if opts.DigestTick == "" {
 		opts.DigestTick = "* * * * *"
 	}
@@ -168,6 +175,7 @@ func newBot(opts Options) (*Bot, error) {
 		admins:  map[int64]bool{},
 		secrets: newRedactor(opts.Token),
 		access:  newAccessList(opts.Access),
+		started: opts.Now(),
 		metrics: newTelemetry(opts.Store, opts.Now),
 		cmds:    newCommandSet(),
 		buttons: buttonTable(),

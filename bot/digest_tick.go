@@ -13,11 +13,15 @@ import (
 	"livealert/subscriptions"
 )
 
-// runDigests drives the digest tick with cron until ctx ends. Each tick composes the digests
-// of the chats whose time has come; a tick still running when the next is due makes that one
-// skip, and a panic in a tick is logged, not fatal.
+// runDigests drives the minute's tick with cron until ctx ends. Each tick composes the digests
+// of the chats whose time has come and tells the operators of sources that broke or work
+// again; a tick still running when the next is due makes that one skip, and a panic in a tick
+// is logged, not fatal.
 func (b *Bot) runDigests(ctx context.Context) error {
-	c, err := newTickCron(b.log, b.opts.DigestTick, func() { b.digestTick(ctx) })
+	c, err := newTickCron(b.log, b.opts.DigestTick, func() {
+		b.digestTick(ctx)
+		b.watchSources(ctx)
+	})
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,8 @@ type Config struct {
 	Log      LogConfig      `yaml:"log"`
 	HTTP     HTTPConfig     `yaml:"http"`
 	Access   AccessConfig   `yaml:"access"`
+	// SourcesAlertAfter is how long a source fails before each operator is told.
+	SourcesAlertAfter Duration `yaml:"sources_alert_after"`
 }
 
 // AccessConfig says who may use the bot: everyone (mode open), or only the listed users and
@@ -121,11 +123,12 @@ const (
 // defaultConfig returns the configuration an empty file means.
 func defaultConfig() Config {
 	return Config{
-		Telegram: TelegramConfig{APIURL: defaultAPIURL, Rate: defaultRate},
-		Storage:  StorageConfig{Path: defaultStoragePath},
-		Digest:   DigestConfig{Time: "08:00", TimeZone: "UTC"},
-		Log:      LogConfig{Level: "info", Format: "text"},
-		Access:   AccessConfig{Mode: "open"},
+		Telegram:          TelegramConfig{APIURL: defaultAPIURL, Rate: defaultRate},
+		Storage:           StorageConfig{Path: defaultStoragePath},
+		Digest:            DigestConfig{Time: "08:00", TimeZone: "UTC"},
+		Log:               LogConfig{Level: "info", Format: "text"},
+		Access:            AccessConfig{Mode: "open"},
+		SourcesAlertAfter: Duration(30 * time.Minute),
 	}
 }
 
@@ -215,6 +218,9 @@ func (c *Config) Validate() []string {
 		p.add("telegram.rate", "%g is over %d, Telegram's limit even with paid broadcasts", c.Telegram.Rate, maxPaidRate)
 	case !c.Telegram.PaidBroadcast && c.Telegram.Rate > maxFreeRate:
 		p.add("telegram.rate", "%g is over %d, Telegram's limit (up to %d with telegram.paid_broadcast: true, billed in Stars)", c.Telegram.Rate, maxFreeRate, maxPaidRate)
+	}
+	if c.SourcesAlertAfter <= 0 {
+		p.add("sources_alert_after", "must be positive, like 30m")
 	}
 	switch c.Access.Mode {
 	case "open", "allowlist":

@@ -122,21 +122,22 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 	}
 	logger.Info("livealert starting", "version", buildVersion(), "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
 	err = bot.Run(ctx, bot.Options{
-		Token:         token,
-		APIURL:        cfg.Telegram.APIURL,
-		Admins:        cfg.Telegram.Admins,
-		Store:         store,
-		Sources:       srcs,
-		Fetcher:       sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()}),
-		Logger:        logger,
-		Now:           p.now,
-		DigestTick:    p.digestTick,
-		PollTimeout:   p.pollTimeout,
-		HTTP:          listener,
-		Access:        bot.AccessOptions{Private: cfg.Access.Mode == "allowlist", Users: cfg.Access.Users, Chats: cfg.Access.Chats},
-		GroupInterval: p.groupInterval,
-		Rate:          cfg.Telegram.Rate,
-		PaidBroadcast: cfg.Telegram.PaidBroadcast,
+		Token:             token,
+		APIURL:            cfg.Telegram.APIURL,
+		Admins:            cfg.Telegram.Admins,
+		Store:             store,
+		Sources:           srcs,
+		Fetcher:           sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()}),
+		Logger:            logger,
+		Now:               p.now,
+		DigestTick:        p.digestTick,
+		PollTimeout:       p.pollTimeout,
+		HTTP:              listener,
+		SourcesAlertAfter: time.Duration(cfg.SourcesAlertAfter),
+		Access:            bot.AccessOptions{Private: cfg.Access.Mode == "allowlist", Users: cfg.Access.Users, Chats: cfg.Access.Chats},
+		GroupInterval:     p.groupInterval,
+		Rate:              cfg.Telegram.Rate,
+		PaidBroadcast:     cfg.Telegram.PaidBroadcast,
 	})
 	logger.Info("livealert stopped")
 	return err

@@ -1,0 +1,110 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"livealert/bot/render"
+	"livealert/sources"
+	"livealert/subscriptions"
+)
+
+// DefaultSourcesAlertAfter is how long a source fails before the operators are told.
+const DefaultSourcesAlertAfter = 30 * time.Minute
+
+// Key-value keys of the operators' source notices: each holds a mark of the failure run it
+// was sent for (its last success, in unix seconds, plus one), so a restart sends neither
+// notice twice.
+const (
+	sourceDownKey = "operators.source_down." // + source name: the run the "down" notice was for
+	sourceUpKey   = "operators.source_up."   // + source name: the run the "works again" notice closed
+)
+
+// watchSources tells every operator, in their private chat, once when a source has failed for
+// Options.SourcesAlertAfter (which source, since when, the last error) and once when it works
+// again. It runs with each minute's tick.
+func (b *Bot) watchSources(ctx context.Context) {
+	if len(b.opts.Admins) == 0 || len(b.opts.Sources) == 0 {
+		return
+	}
+	states, err := b.store.SourceStates(ctx)
+	if err != nil {
+		b.log.Error("source watch failed", "error", err)
+		return
+	}
+	now := b.opts.Now()
+	for _, src := range b.opts.Sources {
+		st := states[src.Name]
+		// A failure run is known by the success before it; a source that never worked is in
+		// one run, mark 1, however often livealert restarts.
+		since, mark := st.LastSuccess, int64(1)
+		if since.IsZero() {
+			since = b.started
+		} else {
+			mark = since.Unix() + 1
+		}
+		down, err := b.intValue(ctx, sourceDownKey+src.Name)
+		if err != nil {
+			b.log.Error("source watch failed", "source", src.Name, "error", err)
+			continue
+		}
+		switch {
+		case st.Failures > 0 && now.Sub(since) >= b.opts.SourcesAlertAfter && down < mark:
+			if err := b.store.RaiseInt(ctx, sourceDownKey+src.Name, mark); err != nil {
+				b.log.Error("source watch failed", "source", src.Name, "error", err)
+				continue
+			}
+			b.log.Warn("source down, operators told", "source", src.Name, "failures", st.Failures)
+			b.tellOperators(ctx, sourceDownText(src, st, since))
+		case st.Failures == 0 && down > 0:
+			up, err := b.intValue(ctx, sourceUpKey+src.Name)
+			if err != nil || up >= down {
+				continue
+			}
+			if err := b.store.RaiseInt(ctx, sourceUpKey+src.Name, down); err != nil {
+				b.log.Error("source watch failed", "source", src.Name, "error", err)
+				continue
+			}
+			b.log.Info("source works again, operators told", "source", src.Name)
+			b.tellOperators(ctx, sourceUpText(src))
+		}
+	}
+}
+
+// intValue reads an integer of the store's key-value, 0 when there is none.
+func (b *Bot) intValue(ctx context.Context, key string) (int64, error) {
+	v, ok, err := b.store.Value(ctx, key)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// tellOperators sends text to every operator's private chat.
+func (b *Bot) tellOperators(ctx context.Context, text string) {
+	for _, id := range b.opts.Admins {
+		b.send(ctx, incoming{chat: privateChat(id)}, reply{text: text})
+	}
+}
+
+func sourceDownText(src sources.Source, st sources.State, since time.Time) string {
+	text := fmt.Sprintf("⚠️ <b>%s</b> has failed since %s (%d polls in a row).", render.Esc(src.Name),
+		render.Esc(since.UTC().Format("Mon 2 Jan 15:04 MST")), st.Failures)
+	if st.LastError != "" {
+		text += "\nLast error: <code>" + render.Esc(render.Truncate(st.LastError, 300)) + "</code>"
+	}
+	return text + "\n/sources shows them all."
+}
+
+func sourceUpText(src sources.Source) string {
+	return fmt.Sprintf("✅ <b>%s</b> works again.", render.Esc(src.Name))
+}
+
+// privateChat is the private chat with a user.
+func privateChat(userID int64) subscriptions.ChatInfo {
+	return subscriptions.ChatInfo{ID: userID, Type: string(models.ChatTypePrivate)}
+}
