@@ -112,7 +112,8 @@ func (b *Bot) renderDigests(r *render.DigestRenderer, batch digestBatchItems) []
 			b.log.Info("missed digest skipped", "chat_id", d.Chat.ID, "scheduled", d.Scheduled)
 			continue
 		}
-		runs[i].Messages = r.Render(batch.items[i], d.Scheduled, d.Chat.TimeZone)
+		l := b.chatLocale(d.Chat.Language)
+		runs[i].Messages = r.Render(l, localDigestItems(b.store.Catalog(), l, batch.items[i]), d.Scheduled, d.Chat.TimeZone)
 		runs[i].Entries = len(batch.items[i])
 		runs[i].Cursor = max(batch.cursor, d.Cursor)
 	}

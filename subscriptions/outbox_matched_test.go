@@ -110,9 +110,10 @@ func TestAlertQueuedBeforeUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
+		`ALTER TABLE chats DROP COLUMN language`,
 		`ALTER TABLE outbox DROP COLUMN terms`,
 		`ALTER TABLE outbox DROP COLUMN subscription_ids`,
-		`DELETE FROM goose_db_version WHERE version_id = 7`,
+		`DELETE FROM goose_db_version WHERE version_id >= 7`,
 		`INSERT INTO entries (source, entry_key, published, title, body, url, hash, first_seen)
 			VALUES ('wire', '1', 1, 'Drone shot down near Belgorod',
 				'Air defence says the UAV fell in Belgorodskaya oblast.', '', 'h', 1)`,
