@@ -25,6 +25,9 @@ func TestConfigValidatePaths(t *testing.T) {
 		{"bad exclude query", source + "topics:\n  - name: t\n    keywords: [x]\n    exclude: [\"(a\"]\n", "topics[0].exclude[0]: \"(a\":"},
 		{"empty time zone", source + "digest:\n  time_zone: \"\"\n", `digest.time_zone: "" is not a time zone`},
 		{"log format", source + "log:\n  format: xml\n", `log.format: "xml" is not one of text, json`},
+		{"default language", source + "default_language: de\n", `default_language: "de" is not a language the bot writes (en, ru, uk)`},
+		{"topic name in an unknown language", source + "topics:\n  - name: t\n    keywords: [x]\n    names: {de: Drohnen}\n", `topics[0].names.de: "de" is not a language the bot writes`},
+		{"translated name of another topic", source + "topics:\n  - name: a\n    keywords: [x]\n  - name: b\n    keywords: [y]\n    names: {uk: A}\n", `topics[1].names.uk: "A" is also the name of topics[0]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
