@@ -3,12 +3,12 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/locale"
 	"livealert/subscriptions"
 )
 
@@ -72,17 +72,18 @@ func (b *Bot) admit(ctx context.Context, u *models.Update) bool {
 	if err != nil {
 		b.log.Error("access check failed", "chat_id", chat, "error", err)
 	}
+	l := locale.For(b.userLang(updateLanguage(u)))
 	if q := u.CallbackQuery; q != nil {
-		b.answerPress(ctx, q.ID, privateBotAnswer)
+		b.answerPress(ctx, q.ID, l.T("private_bot_answer"))
 		return false
 	}
 	if first {
 		b.log.Info("refused a stranger", "chat_id", chat, "user_id", from)
-		in := incoming{chat: subscriptions.ChatInfo{ID: chat, Type: chatTypeOf(u)}}
+		in := incoming{chat: subscriptions.ChatInfo{ID: chat, Type: chatTypeOf(u)}, l: l}
 		if m := u.Message; m != nil && m.IsTopicMessage {
 			in.threadID = m.MessageThreadID
 		}
-		b.send(ctx, in, reply{text: privateBotText(from)})
+		b.send(ctx, in, reply{text: privateBotText(l, from)})
 	}
 	return false
 }
@@ -108,6 +109,19 @@ func updateParties(u *models.Update) (chat, from int64) {
 	return chat, from
 }
 
+// updateLanguage is the language_code of the user who made the update, "" for none.
+func updateLanguage(u *models.Update) string {
+	switch {
+	case u.Message != nil && u.Message.From != nil:
+		return u.Message.From.LanguageCode
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From.LanguageCode
+	case u.MyChatMember != nil:
+		return u.MyChatMember.From.LanguageCode
+	}
+	return ""
+}
+
 func chatTypeOf(u *models.Update) string {
 	switch {
 	case u.Message != nil:
@@ -131,12 +145,12 @@ func (b *Bot) answerPress(ctx context.Context, id, text string) {
 func (b *Bot) allowCommand(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	id, err := strconv.ParseInt(args, 10, 64)
 	if err != nil || id == 0 {
-		return reply{text: accessUsageText("allow")}, nil
+		return reply{text: accessUsageText(in.l, "allow")}, nil
 	}
 	if err := b.store.SetAccess(ctx, id, subscriptions.AccessAllowed, in.from); err != nil {
 		return reply{}, err
 	}
-	return reply{text: fmt.Sprintf("✅ <code>%d</code> may use the bot now.", id)}, nil
+	return reply{text: in.l.T("access_allowed", "ID", id)}, nil
 }
 
 // denyCommand is /deny <id>: an operator shuts a user or chat out of the bot, whatever the
@@ -144,10 +158,10 @@ func (b *Bot) allowCommand(ctx context.Context, in incoming, _ subscriptions.Cha
 func (b *Bot) denyCommand(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	id, err := strconv.ParseInt(args, 10, 64)
 	if err != nil || id == 0 {
-		return reply{text: accessUsageText("deny")}, nil
+		return reply{text: accessUsageText(in.l, "deny")}, nil
 	}
 	if b.admins[id] {
-		return reply{text: "⚠️ An operator cannot be denied; remove them from telegram.admins instead."}, nil
+		return reply{text: in.l.T("access_deny_operator")}, nil
 	}
 	if err := b.store.SetAccess(ctx, id, subscriptions.AccessDenied, in.from); err != nil {
 		return reply{}, err
@@ -155,21 +169,17 @@ func (b *Bot) denyCommand(ctx context.Context, in incoming, _ subscriptions.Chat
 	if _, err := b.store.DeactivateChat(ctx, id); err != nil && !errors.Is(err, subscriptions.ErrNotFound) {
 		return reply{}, err
 	}
-	return reply{text: fmt.Sprintf("⛔ <code>%d</code> may no longer use the bot; its alerts stop.", id)}, nil
+	return reply{text: in.l.T("access_denied", "ID", id)}, nil
 }
 
-func accessUsageText(cmd string) string {
-	return fmt.Sprintf("Send <code>/%s 123456789</code>: a user's or a chat's id (a stranger's refusal shows it).", cmd)
+func accessUsageText(l *locale.Locale, cmd string) string {
+	return l.T("access_usage", "Command", cmd)
 }
 
-// privateBotText answers a stranger's first message.
-func privateBotText(userID int64) string {
-	text := "🔒 This livealert bot is private: its operators decide who may use it."
-	if userID != 0 {
-		text += fmt.Sprintf(" Ask one of them to allow your id, <code>%d</code>.", userID)
+// privateBotText answers a stranger's first message, with their id for an operator's /allow.
+func privateBotText(l *locale.Locale, userID int64) string {
+	if userID == 0 {
+		return l.T("private_bot")
 	}
-	return text
+	return l.T("private_bot_ask", "ID", userID)
 }
-
-// privateBotAnswer answers a stranger's button press.
-const privateBotAnswer = "This bot is private."

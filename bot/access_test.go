@@ -22,7 +22,7 @@ func TestPrivateBot(t *testing.T) {
 	if got := h.reply(aliceChat, alice, "/list").Text; !strings.Contains(got, "follows nothing yet") {
 		t.Fatalf("a listed user's /list: %q", got)
 	}
-	if got := h.reply(bobChat, bob, "/start").Text; got != privateBotText(bob.ID) {
+	if got := h.reply(bobChat, bob, "/start").Text; got != privateBotText(en, bob.ID) {
 		t.Fatalf("a stranger's first message: %q", got)
 	}
 	if msgs := h.say(bobChat, bob, 0, "/help"); len(msgs) != 0 {
@@ -35,7 +35,7 @@ func TestPrivateBot(t *testing.T) {
 	if msgs := h.say(newsGroup, alice, 0, "/list"); len(msgs) != 1 || strings.Contains(msgs[0].Text, "private") {
 		t.Fatalf("a listed user in a group: %+v", msgs)
 	}
-	if msgs := h.say(newsGroup, bob, 0, "/list"); len(msgs) != 1 || msgs[0].Text != privateBotText(bob.ID) {
+	if msgs := h.say(newsGroup, bob, 0, "/list"); len(msgs) != 1 || msgs[0].Text != privateBotText(en, bob.ID) {
 		t.Fatalf("a stranger in a group: %+v", msgs)
 	}
 	if msgs := h.say(newsGroup, bob, 0, "/list"); len(msgs) != 0 {
@@ -57,7 +57,7 @@ func TestPrivateBot(t *testing.T) {
 	if chat, err := h.store.Chat(h.ctx, bob.ID); err != nil || chat.Active {
 		t.Fatalf("a denied chat still gets alerts: %+v, %v", chat, err)
 	}
-	if got := h.reply(aliceChat, alice, "/deny 1003").Text; got != operatorsOnlyText("deny") {
+	if got := h.reply(aliceChat, alice, "/deny 1003").Text; got != operatorsOnlyText(en, "deny") {
 		t.Fatalf("a user's /deny: %q", got)
 	}
 }

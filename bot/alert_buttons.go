@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"livealert/bot/locale"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,7 +64,20 @@ func (b *Bot) alertKeyboard(_ context.Context, rows []subscriptions.Delivery) *m
 	if len(rows) == 0 || rows[0].Kind != subscriptions.KindAlert {
 		return nil
 	}
-	return alertKeyboardFor(alertSubscriptions(rows))
+	rows = b.localDeliveries(rows)
+	return alertKeyboardFor(b.chatLocale(rows[0].Language), alertSubscriptions(rows))
+}
+
+// localDeliveries returns copies of ds in their chat's language: Language resolved (the
+// default for a chat without one) and the labels of catalog topics translated.
+func (b *Bot) localDeliveries(ds []subscriptions.Delivery) []subscriptions.Delivery {
+	out := slices.Clone(ds)
+	for i := range out {
+		l := b.chatLocale(out[i].Language)
+		out[i].Language = string(l.Lang())
+		out[i].Labels = localLabels(b.store.Catalog(), l, out[i].Labels)
+	}
+	return out
 }
 
 // alertKeyboardFor lays out the buttons for the subscriptions of one message: for one,
@@ -71,16 +85,16 @@ func (b *Bot) alertKeyboard(_ context.Context, rows []subscriptions.Delivery) *m
 // button per subscription, two to a row, each showing that subscription's row below it
 // (alertPick). The picker keeps the list in the keyboard itself: callback data (64 bytes)
 // cannot carry it, and the bot keeps no state per message.
-func alertKeyboardFor(subs []alertSubscription) *models.InlineKeyboardMarkup {
+func alertKeyboardFor(l *locale.Locale, subs []alertSubscription) *models.InlineKeyboardMarkup {
 	var rows [][]models.InlineKeyboardButton
 	switch {
 	case len(subs) == 0:
 		return nil
 	case len(subs) == 1:
-		return alertButtons(subs[0].id, subs[0].label)
+		return alertButtons(l, subs[0].id, subs[0].label)
 	case len(subs) <= maxAlertRows:
 		for _, s := range subs {
-			rows = append(rows, alertRow(s.id, s.label))
+			rows = append(rows, alertRow(l, s.id, s.label))
 		}
 	default:
 		for i, s := range subs {
@@ -97,26 +111,26 @@ func alertKeyboardFor(subs []alertSubscription) *models.InlineKeyboardMarkup {
 
 // alertButtons lays out "Mute <label> 24h", "Digest only" and "Unfollow <label>": the
 // keyboard of a message of one subscription.
-func alertButtons(subscriptionID int64, label string) *models.InlineKeyboardMarkup {
+func alertButtons(l *locale.Locale, subscriptionID int64, label string) *models.InlineKeyboardMarkup {
 	id := strconv.FormatInt(subscriptionID, 10)
 	short := render.Truncate(label, 24)
 	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
 		{
-			{Text: "🔕 Mute " + short + " 24h", CallbackData: alertMutePrefix + id},
-			{Text: "🗓 Digest only", CallbackData: alertDigestPrefix + id},
+			{Text: l.T("alert_mute", "Label", short), CallbackData: alertMutePrefix + id},
+			{Text: l.T("alert_digest_only"), CallbackData: alertDigestPrefix + id},
 		},
-		{{Text: "✖️ Unfollow " + short, CallbackData: alertUnfollowPrefix + id}},
+		{{Text: l.T("alert_unfollow_label", "Label", short), CallbackData: alertUnfollowPrefix + id}},
 	}}
 }
 
 // alertRow is one subscription's row under a message of several: "Mute <label> 24h",
 // "Digest only", "Unfollow", the label short enough for three buttons to a row.
-func alertRow(subscriptionID int64, label string) []models.InlineKeyboardButton {
+func alertRow(l *locale.Locale, subscriptionID int64, label string) []models.InlineKeyboardButton {
 	id := strconv.FormatInt(subscriptionID, 10)
 	return []models.InlineKeyboardButton{
-		{Text: "🔕 Mute " + render.Truncate(label, 12) + " 24h", CallbackData: alertMutePrefix + id},
-		{Text: "🗓 Digest only", CallbackData: alertDigestPrefix + id},
-		{Text: "✖️ Unfollow", CallbackData: alertUnfollowPrefix + id},
+		{Text: l.T("alert_mute", "Label", render.Truncate(label, 12)), CallbackData: alertMutePrefix + id},
+		{Text: l.T("alert_digest_only"), CallbackData: alertDigestPrefix + id},
+		{Text: l.T("alert_unfollow"), CallbackData: alertUnfollowPrefix + id},
 	}
 }
 
@@ -201,7 +215,7 @@ func undoRow(text, data string) [][]models.InlineKeyboardButton {
 func (b *Bot) alertButton(ctx context.Context, in incoming, m *models.Message, prefix, arg string) (string, error) {
 	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil {
-		return "This button no longer works.", nil
+		return in.l.T("button_gone_short"), nil
 	}
 	sub, err := b.alertSubscription(ctx, in, id)
 	if err != nil {
@@ -209,19 +223,19 @@ func (b *Bot) alertButton(ctx context.Context, in incoming, m *models.Message, p
 	}
 	if sub.ID == 0 {
 		b.confirmAlert(ctx, m, "", withSubscriptionRows(m.ReplyMarkup, id, nil, true))
-		return "This chat no longer follows that.", nil
+		return in.l.T("alert_not_followed"), nil
 	}
 	chat, err := b.store.Chat(ctx, in.chat.ID)
 	if err != nil {
 		return "", err
 	}
-	label := sub.Label(b.store.Catalog())
+	label := label(in.l, sub, b.store.Catalog())
 	short := render.Truncate(label, 24)
 	// The subscription's buttons again, after an undo: the whole keyboard of a message of
 	// one subscription, or its row among others.
-	again := alertButtons(id, label).InlineKeyboard
+	again := alertButtons(in.l, id, label).InlineKeyboard
 	if othersIn(m.ReplyMarkup, id) {
-		again = [][]models.InlineKeyboardButton{alertRow(id, label)}
+		again = [][]models.InlineKeyboardButton{alertRow(in.l, id, label)}
 	}
 	switch prefix {
 	case alertMutePrefix:
@@ -229,36 +243,36 @@ func (b *Bot) alertButton(ctx context.Context, in incoming, m *models.Message, p
 		if _, err := b.store.MuteSubscription(ctx, in.chat.ID, id, until); err != nil {
 			return "", err
 		}
-		b.confirmAlert(ctx, m, "🔕 "+label+" muted until "+until.In(chat.TimeZone).Format("Mon 2 Jan 15:04 MST"),
-			withSubscriptionRows(m.ReplyMarkup, id, undoRow("🔔 Unmute "+short, alertUnmutePrefix+arg), false))
-		return "Muted " + short + " for 24 hours", nil
+		b.confirmAlert(ctx, m, in.l.T("alert_muted_line", "Label", label, "Until", in.l.DateTimeZone(until.In(chat.TimeZone))),
+			withSubscriptionRows(m.ReplyMarkup, id, undoRow(in.l.T("alert_unmute", "Label", short), alertUnmutePrefix+arg), false))
+		return in.l.T("alert_muted", "Label", short), nil
 	case alertDigestPrefix:
 		if _, err := b.store.SetMode(ctx, in.chat.ID, id, subscriptions.ModeDigest); err != nil {
 			return "", err
 		}
-		b.confirmAlert(ctx, m, "🗓 "+label+": daily digest only from now on",
-			withSubscriptionRows(m.ReplyMarkup, id, undoRow("🔔 Alerts for "+short+" again", alertBothPrefix+arg), false))
-		return short + ": digest only", nil
+		b.confirmAlert(ctx, m, in.l.T("alert_digest_line", "Label", label),
+			withSubscriptionRows(m.ReplyMarkup, id, undoRow(in.l.T("alert_alerts_again", "Label", short), alertBothPrefix+arg), false))
+		return in.l.T("alert_digest", "Label", short), nil
 	case alertUnfollowPrefix:
 		if _, err := b.store.Unfollow(ctx, in.chat.ID, id); err != nil {
 			return "", err
 		}
-		b.confirmAlert(ctx, m, "✖️ Unfollowed "+label, withSubscriptionRows(m.ReplyMarkup, id, nil, true))
-		return "Stopped following " + short, nil
+		b.confirmAlert(ctx, m, in.l.T("alert_unfollowed_line", "Label", label), withSubscriptionRows(m.ReplyMarkup, id, nil, true))
+		return in.l.T("unfollowed_short", "Label", short), nil
 	case alertUnmutePrefix:
 		if _, err := b.store.MuteSubscription(ctx, in.chat.ID, id, time.Time{}); err != nil {
 			return "", err
 		}
 		b.confirmAlert(ctx, m, "", withSubscriptionRows(m.ReplyMarkup, id, again, false))
-		return short + " unmuted", nil
+		return in.l.T("alert_unmuted", "Label", short), nil
 	case alertBothPrefix:
 		if _, err := b.store.SetMode(ctx, in.chat.ID, id, subscriptions.ModeBoth); err != nil {
 			return "", err
 		}
 		b.confirmAlert(ctx, m, "", withSubscriptionRows(m.ReplyMarkup, id, again, false))
-		return short + ": alerts and digest", nil
+		return in.l.T("alert_both", "Label", short), nil
 	}
-	return "This button no longer works.", nil
+	return in.l.T("button_gone_short"), nil
 }
 
 // alertSubscription returns the acting chat's subscription id; its ID is 0 when the chat no
@@ -283,7 +297,7 @@ func (b *Bot) alertSubscription(ctx context.Context, in incoming, id int64) (sub
 func (b *Bot) alertPick(ctx context.Context, in incoming, m *models.Message, arg string) (string, error) {
 	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil {
-		return "This button no longer works.", nil
+		return in.l.T("button_gone_short"), nil
 	}
 	sub, err := b.alertSubscription(ctx, in, id)
 	if err != nil {
@@ -291,9 +305,9 @@ func (b *Bot) alertPick(ctx context.Context, in incoming, m *models.Message, arg
 	}
 	if sub.ID == 0 {
 		b.editKeyboard(ctx, m, withSubscriptionRows(m.ReplyMarkup, id, nil, true))
-		return "This chat no longer follows that.", nil
+		return in.l.T("alert_not_followed"), nil
 	}
-	label := sub.Label(b.store.Catalog())
+	label := label(in.l, sub, b.store.Catalog())
 	kb := m.ReplyMarkup
 	if hasSubscriptionRow(kb, id) {
 		b.editKeyboard(ctx, m, withSubscriptionRows(kb, id, nil, false))
@@ -302,7 +316,7 @@ func (b *Bot) alertPick(ctx context.Context, in incoming, m *models.Message, arg
 	for _, other := range openRows(kb) {
 		kb = withSubscriptionRows(kb, other, nil, false)
 	}
-	b.editKeyboard(ctx, m, withSubscriptionRows(kb, id, [][]models.InlineKeyboardButton{alertRow(id, label)}, false))
+	b.editKeyboard(ctx, m, withSubscriptionRows(kb, id, [][]models.InlineKeyboardButton{alertRow(in.l, id, label)}, false))
 	return render.Truncate(label, 60), nil
 }
 

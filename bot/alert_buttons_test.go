@@ -113,7 +113,7 @@ func TestAlertButtonsMuteStopsAlerts(t *testing.T) {
 
 func TestAlertButtonsCallbackData(t *testing.T) {
 	t.Parallel()
-	kb := alertButtons(1<<63-1, strings.Repeat("a very long topic name ", 5))
+	kb := alertButtons(en, 1<<63-1, strings.Repeat("a very long topic name ", 5))
 	for _, row := range kb.InlineKeyboard {
 		for _, btn := range row {
 			if len(btn.CallbackData) > 64 {
@@ -260,7 +260,7 @@ func TestAlertKeyboardLayouts(t *testing.T) {
 	var subs []alertSubscription
 	for n := 1; n <= 5; n++ {
 		subs = append(subs, alertSubscription{id: math.MaxInt64 - int64(n) + 1, label: strings.Repeat("a very long query ", 30)})
-		kb := alertKeyboardFor(subs)
+		kb := alertKeyboardFor(en, subs)
 		wantRows := map[int]int{1: 2, 2: 2, 3: 3, 4: 2, 5: 3}[n]
 		if len(kb.InlineKeyboard) != wantRows {
 			t.Errorf("%d subscriptions: %d rows, want %d", n, len(kb.InlineKeyboard), wantRows)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"livealert/bot/locale"
 	"log/slog"
 	"net"
 	"net/http"
@@ -54,6 +55,9 @@ type Options struct {
 	// GroupInterval to one group or channel (3.1s when zero: 20 a minute with a margin for
 	// jitter); no limit when negative.
 	PrivateInterval, GroupInterval time.Duration
+	// Language is the language of chats that have none of their own and of users whose
+	// language_code the bot does not write (see bot/locale); English when "".
+	Language locale.Lang
 	// Senders bounds the messages in flight at once (DefaultSenders when zero): a crash
 	// duplicates at most this many.
 	Senders int
@@ -164,6 +168,9 @@ func newBot(opts Options) (*Bot, error) {
 	if opts.DigestTick == "" {
 		opts.DigestTick = "* * * * *"
 	}
+	if _, ok := locale.Parse(string(opts.Language)); !ok {
+		opts.Language = locale.English
+	}
 	if opts.APIURL == "" {
 		opts.APIURL = "https://api.telegram.org"
 	}
@@ -231,7 +238,7 @@ func newBot(opts Options) (*Bot, error) {
 		GroupInterval:   opts.GroupInterval,
 		Senders:         opts.Senders,
 		Render: func(ds []subscriptions.Delivery) (string, int) {
-			return renderAlerts(ds, b.sources, opts.Now())
+			return renderAlerts(b.localDeliveries(ds), b.sources, opts.Now())
 		},
 		Keyboard:       b.alertKeyboard,
 		Redact:         b.redact,

@@ -61,7 +61,7 @@ func TestBurstDrawsNo429(t *testing.T) {
 		t.Fatalf("alice's last message is not the slow-down text: %+v", msgs)
 	}
 	for _, m := range msgs[:len(msgs)-1] {
-		if m.Text != helpText(h.bot.cmds.list, inPrivate, false) {
+		if m.Text != helpText(en, h.bot.cmds.list, inPrivate, false) {
 			t.Errorf("alice got %q before the slow-down text, want only /help answers", m.Text)
 		}
 	}

@@ -40,6 +40,7 @@ func buttonTable() []buttonSpec {
 		alert(alertUnmutePrefix),
 		alert(alertBothPrefix),
 		{prefix: alertPickPrefix, access: anyone, run: (*Bot).alertPick},
+		{prefix: languagePrefix, access: chatAdmins, run: (*Bot).languageButton},
 	}
 }
 

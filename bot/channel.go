@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
+	"livealert/bot/locale"
 	"strconv"
 	"strings"
 
@@ -25,18 +25,18 @@ import (
 // link.
 func (b *Bot) channel(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
 	if in.chat.Type != string(models.ChatTypePrivate) {
-		return reply{text: channelOnlyPrivateText()}, nil
+		return reply{text: channelOnlyPrivateText(in.l)}, nil
 	}
 	switch strings.ToLower(args) {
 	case "":
 		ch, err := b.store.LinkedChannel(ctx, in.chat.ID)
 		if errors.Is(err, subscriptions.ErrNotFound) {
-			return reply{text: channelUsageText()}, nil
+			return reply{text: channelUsageText(in.l)}, nil
 		}
-		return reply{text: channelLinkedText(ch.Title)}, err
+		return reply{text: channelLinkedText(in.l, ch.Title)}, err
 	case "off":
 		removed, err := b.store.UnlinkChannel(ctx, in.chat.ID)
-		return reply{text: channelOffText(removed)}, err
+		return reply{text: channelOffText(in.l, removed)}, err
 	}
 	target := any(args)
 	if id, err := strconv.ParseInt(args, 10, 64); err == nil {
@@ -47,78 +47,70 @@ func (b *Bot) channel(ctx context.Context, in incoming, _ subscriptions.Chat, ar
 	info, err := b.tg.GetChat(ctx, &tgbot.GetChatParams{ChatID: target})
 	if err != nil {
 		b.log.Info("channel not found", "channel", args, "error", b.redact(err))
-		return reply{text: channelNotFoundText(args)}, nil
+		return reply{text: channelNotFoundText(in.l, args)}, nil
 	}
 	if info.Type != models.ChatTypeChannel {
-		return reply{text: channelNotChannelText(args)}, nil
+		return reply{text: channelNotChannelText(in.l, args)}, nil
 	}
 	botAdmin, err := b.askAdmin(ctx, info.ID, b.me.ID) // fresh: the user may just have fixed it
 	if err != nil {
 		return reply{}, err
 	}
 	if !botAdmin {
-		return reply{text: channelBotNotAdminText(info.Title)}, nil
+		return reply{text: channelBotNotAdminText(in.l, info.Title)}, nil
 	}
 	userAdmin, err := b.askAdmin(ctx, info.ID, in.from)
 	if err != nil {
 		return reply{}, err
 	}
 	if !userAdmin {
-		return reply{text: channelUserNotAdminText(info.Title)}, nil
+		return reply{text: channelUserNotAdminText(in.l, info.Title)}, nil
 	}
 	title := info.Title
 	if title == "" {
 		title = "@" + info.Username
 	}
-	if _, _, err := b.store.StartChat(ctx, subscriptions.ChatInfo{ID: info.ID, Type: string(info.Type), Title: title}); err != nil {
+	if _, _, err := b.store.StartChat(ctx, subscriptions.ChatInfo{ID: info.ID, Type: string(info.Type), Title: title, Language: string(in.l.Lang())}); err != nil {
 		return reply{}, err
 	}
 	if err := b.store.LinkChannel(ctx, in.chat.ID, info.ID); err != nil {
 		return reply{}, err
 	}
-	return reply{text: channelLinkedText(title)}, nil
+	return reply{text: channelLinkedText(in.l, title)}, nil
 }
 
-func channelUsageText() string {
-	return "To manage a channel's alerts from here, make me an administrator of the channel, " +
-		"then send <code>/channel @channelname</code>. Commands here then act on the channel " +
-		"until <code>/channel off</code>."
+func channelUsageText(l *locale.Locale) string { return l.T("channel_usage") }
+
+func channelOnlyPrivateText(l *locale.Locale) string { return l.T("channel_only_private") }
+
+func channelLinkedText(l *locale.Locale, title string) string {
+	return l.T("channel_linked", "Title", render.Esc(title))
 }
 
-func channelOnlyPrivateText() string {
-	return "Send <code>/channel @channelname</code> to me in a private chat to manage a channel's alerts."
-}
-
-func channelLinkedText(title string) string {
-	return fmt.Sprintf("📣 Managing the channel <b>%s</b>: /follow, /unfollow, /topics, /list, "+
-		"/latest and /search here act on it, and its alerts go to the channel.\n"+
-		"<code>/channel off</code> goes back to this chat.", render.Esc(title))
-}
-
-func channelOffText(removed bool) string {
+func channelOffText(l *locale.Locale, removed bool) string {
 	if !removed {
-		return "This chat manages no channel. " + channelUsageText()
+		return l.T("channel_none") + channelUsageText(l)
 	}
-	return "Done: commands here act on this chat again."
+	return l.T("channel_off")
 }
 
-func channelNotFoundText(name string) string {
-	return fmt.Sprintf("⚠️ I can't find the channel <b>%s</b>. Check the name, and that I am an administrator there.", quote(name))
+func channelNotFoundText(l *locale.Locale, name string) string {
+	return l.T("channel_not_found", "Name", quote(name))
 }
 
-func channelNotChannelText(name string) string {
-	return fmt.Sprintf("⚠️ <b>%s</b> is not a channel. In a group, send the commands in the group itself.", quote(name))
+func channelNotChannelText(l *locale.Locale, name string) string {
+	return l.T("channel_not_channel", "Name", quote(name))
 }
 
-func channelBotNotAdminText(title string) string {
-	return fmt.Sprintf("⚠️ I am not an administrator of <b>%s</b>, so I could not post alerts there. Add me as an administrator, then try again.", render.Esc(title))
+func channelBotNotAdminText(l *locale.Locale, title string) string {
+	return l.T("channel_bot_not_admin", "Title", render.Esc(title))
 }
 
-func channelUserNotAdminText(title string) string {
-	return fmt.Sprintf("🔒 Only administrators of <b>%s</b> can manage its alerts.", render.Esc(title))
+func channelUserNotAdminText(l *locale.Locale, title string) string {
+	return l.T("channel_user_not_admin", "Title", render.Esc(title))
 }
 
 // channelNote heads replies sent for a linked channel in the private chat.
-func channelNote(title string) string {
-	return fmt.Sprintf("📣 <i>Channel %s</i>\n", render.Esc(title))
+func channelNote(l *locale.Locale, title string) string {
+	return l.T("channel_note", "Title", render.Esc(title))
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"livealert/bot/locale"
 	"sync"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 )
 
 // A user's command budget: budgetBurst commands (or button presses) at once, then one every
-// budgetEvery. Past it the user gets slowDownText once and is ignored for budgetTimeout.
+// budgetEvery. Past it the user gets the slow_down message once and is ignored for budgetTimeout.
 const (
 	budgetBurst   = 20
 	budgetEvery   = 3 * time.Second // 20 a minute
@@ -19,8 +20,9 @@ const (
 	budgetSweep   = 10_000 // users tracked before the idle ones are dropped
 )
 
-// slowDownText answers the first command (or press) over a user's budget.
-const slowDownText = "⏳ Slow down a little: I'll answer again in a minute."
+// slowDownID is the message that answers the first command (or press) over a user's budget,
+// in the user's language.
+const slowDownID = "slow_down"
 
 // commandBudget is each user's command budget, a token bucket on the clock now. A nil
 // *commandBudget allows everything.
@@ -42,7 +44,7 @@ func newCommandBudget(now func() time.Time) *commandBudget {
 
 // allow spends one of userID's commands. It reports whether the command may be handled and,
 // when not, whether this is the first refusal since the user went over the budget (the one to
-// answer with slowDownText; the others are ignored).
+// answer with the slow_down message; the others are ignored).
 func (c *commandBudget) allow(userID int64) (allowed, firstRefusal bool) {
 	if c == nil {
 		return true, false
@@ -79,7 +81,7 @@ func (c *commandBudget) sweepLocked(now time.Time) {
 
 // withinBudget spends the budget of the user behind u, when u is a command, a text in a
 // private chat (both draw a reply) or a button press, and reports whether u may be handled.
-// The first refusal is answered: a message with slowDownText in the chat, a press with it as
+// The first refusal is answered: a message with the slow_down message in the chat, a press with it as
 // the callback answer; every refused press is answered so that Telegram stops its spinner.
 func (b *Bot) withinBudget(ctx context.Context, u *models.Update) bool {
 	switch {
@@ -94,11 +96,12 @@ func (b *Bot) withinBudget(ctx context.Context, u *models.Update) bool {
 		allowed, first := b.budget.allow(m.From.ID)
 		if first {
 			b.log.Info("user over command budget, ignoring them for a while", "user_id", m.From.ID, "chat_id", m.Chat.ID)
-			in := incoming{chat: chatInfo(m.Chat), from: m.From.ID}
+			in := b.userIncoming(m.Chat, m.From.LanguageCode)
+			in.from = m.From.ID
 			if m.IsTopicMessage {
 				in.threadID = m.MessageThreadID
 			}
-			b.send(ctx, in, reply{text: slowDownText})
+			b.send(ctx, in, reply{text: in.l.T(slowDownID)})
 		}
 		return allowed
 	case u.CallbackQuery != nil:
@@ -110,7 +113,7 @@ func (b *Bot) withinBudget(ctx context.Context, u *models.Update) bool {
 		if first {
 			b.log.Info("user over command budget, ignoring them for a while", "user_id", q.From.ID)
 		}
-		_, err := b.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: slowDownText})
+		_, err := b.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: locale.For(b.userLang(q.From.LanguageCode)).T(slowDownID)})
 		if err != nil {
 			b.log.Warn("answer callback failed", "error", b.redact(err))
 		}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"livealert/bot/locale"
 	"strings"
 
 	"github.com/go-telegram/bot/models"
@@ -59,9 +60,10 @@ type commandFunc func(b *Bot, ctx context.Context, in incoming, chat subscriptio
 type commandSpec struct {
 	name    string
 	aliases []string
-	// menu is the line in Telegram's command menu; "" keeps the command out of menus.
+	// menu is the message id of the command's line in Telegram's command menu; "" keeps the
+	// command out of menus.
 	menu string
-	// help is the command's line in /help (HTML), "" for none.
+	// help is the message id of the command's line in /help (HTML), "" for none.
 	help   string
 	access access
 	where  place
@@ -71,7 +73,7 @@ type commandSpec struct {
 	// stateless commands neither need nor start the chat's record.
 	stateless bool
 	// elsewhere answers the command sent where it does not run; nil ignores it.
-	elsewhere func() string
+	elsewhere func(*locale.Locale) string
 	run       commandFunc
 }
 
@@ -80,41 +82,42 @@ type commandSpec struct {
 func commandTable() []commandSpec {
 	return []commandSpec{
 		{name: "start", access: anyone, where: everywhere, own: true, run: (*Bot).startCommand},
-		{name: "topics", menu: "Follow or unfollow topics", help: "/topics — follow or unfollow catalog topics",
+		{name: "topics", menu: "menu_topics", help: "help_topics",
 			access: anyone, where: everywhere, run: (*Bot).topicsCommand},
-		{name: "follow", menu: "Follow your own keywords",
-			help:   "/follow <i>words</i> — follow your own keywords: <code>/follow drones</code>, <code>/follow \"peace talks\" OR ceasefire</code>, <code>/follow Belgorod -weather</code>",
+		{name: "follow", menu: "menu_follow", help: "help_follow",
 			access: chatAdmins, where: everywhere, run: (*Bot).follow},
-		{name: "unfollow", menu: "Stop following something", help: "/unfollow <i>words or topic</i> — stop following (no words: pick from a list)",
+		{name: "unfollow", menu: "menu_unfollow", help: "help_unfollow",
 			access: chatAdmins, where: everywhere, run: (*Bot).unfollow},
-		{name: "list", menu: "What this chat follows", help: "/list — what this chat follows",
+		{name: "list", menu: "menu_list", help: "help_list",
 			access: anyone, where: everywhere, run: (*Bot).listCommand},
-		{name: "latest", menu: "The newest entries that match", help: "/latest [<i>topic or words</i>] — the last 5 entries that match (no words: what this chat follows)",
+		{name: "latest", menu: "menu_latest", help: "help_latest",
 			access: anyone, where: everywhere, run: (*Bot).latest},
-		{name: "search", menu: "Search what was published", help: "/search <i>words</i> — search everything I have stored, newest first",
+		{name: "search", menu: "menu_search", help: "help_search",
 			access: anyone, where: everywhere, run: (*Bot).search},
-		{name: "channel", menu: "Manage a channel's alerts", help: "/channel <i>@name</i> — manage a channel's alerts from this private chat",
+		{name: "channel", menu: "menu_channel", help: "help_channel",
 			access: anyone, where: inPrivate, own: true, elsewhere: channelOnlyPrivateText, run: (*Bot).channel},
-		{name: "digest", menu: "Daily digest time, or off", help: "/digest <i>HH:MM</i> or <code>/digest off</code> — when the daily digest comes",
+		{name: "digest", menu: "menu_digest", help: "help_digest",
 			access: chatAdmins, where: everywhere, run: (*Bot).digestCommand},
-		{name: "timezone", aliases: []string{"tz"}, menu: "This chat's time zone", help: "/timezone <i>zone or city</i> — this chat's time zone",
+		{name: "timezone", aliases: []string{"tz"}, menu: "menu_timezone", help: "help_timezone",
 			access: chatAdmins, where: everywhere, run: (*Bot).timezoneCommand},
-		{name: "mode", menu: "Alerts, digest or both", help: "/mode <i>instant|digest|both</i> — alerts, the digest, or both",
+		{name: "language", menu: "menu_language", help: "help_language",
+			access: chatAdmins, where: everywhere, run: (*Bot).languageCommand},
+		{name: "mode", menu: "menu_mode", help: "help_mode",
 			access: chatAdmins, where: everywhere, run: (*Bot).modeCommand},
-		{name: "quiet", menu: "Quiet hours", help: "/quiet <i>23:00-07:00</i> or <code>/quiet off</code> — hold alerts at night",
+		{name: "quiet", menu: "menu_quiet", help: "help_quiet",
 			access: chatAdmins, where: everywhere, run: (*Bot).quietCommand},
-		{name: "mute", menu: "Mute alerts for a while", help: "/mute <i>2h|1d|off</i> — pause alerts for a while",
+		{name: "mute", menu: "menu_mute", help: "help_mute",
 			access: chatAdmins, where: everywhere, run: (*Bot).muteCommand},
-		{name: "help", menu: "How livealert works", access: anyone, where: everywhere, own: true, stateless: true, run: (*Bot).helpCommand},
-		{name: "stop", menu: "Forget this chat", help: "/stop — forget this chat and everything it follows",
+		{name: "help", menu: "menu_help", access: anyone, where: everywhere, own: true, stateless: true, run: (*Bot).helpCommand},
+		{name: "stop", menu: "menu_stop", help: "help_stop",
 			access: chatAdmins, where: everywhere, own: true, stateless: true, run: (*Bot).stopCommand},
-		{name: "allow", menu: "Let a user or chat use the bot", help: "/allow <i>id</i> — let a user or chat use this private bot",
+		{name: "allow", menu: "menu_allow", help: "help_allow",
 			access: operators, where: inPrivate | inGroup, own: true, run: (*Bot).allowCommand},
-		{name: "deny", menu: "Shut a user or chat out", help: "/deny <i>id</i> — shut a user or chat out of this bot, and stop its alerts",
+		{name: "deny", menu: "menu_deny", help: "help_deny",
 			access: operators, where: inPrivate | inGroup, own: true, run: (*Bot).denyCommand},
-		{name: "stats", menu: "Delivery state", help: "/stats — the state of delivery: queue, dead letters, inactive chats",
+		{name: "stats", menu: "menu_stats", help: "help_stats",
 			access: operators, where: inPrivate | inGroup, own: true, run: (*Bot).statsCommand},
-		{name: "sources", menu: "Health of every source", help: "/sources — the health of every watched source",
+		{name: "sources", menu: "menu_sources", help: "help_sources",
 			access: operators, where: inPrivate | inGroup, own: true, run: (*Bot).sourcesCommand},
 	}
 }

@@ -253,7 +253,7 @@ func TestStatsIsForAdmins(t *testing.T) {
 	got := h.reply(aliceChat, alice, "/stats")
 	checkTelegramHTML(t, got.Text)
 	golden(t, "stats_admin.html", got.Text)
-	if got := h.reply(bobChat, bob, "/stats"); got.Text != operatorsOnlyText("stats") {
+	if got := h.reply(bobChat, bob, "/stats"); got.Text != operatorsOnlyText(en, "stats") {
 		t.Fatalf("a non-admin got %q", got.Text)
 	}
 	if got := h.say(newsGroup, alice, 0, "/stats"); len(got) != 0 {

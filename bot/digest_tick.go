@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/robfig/cron/v3"
 	"golang.org/x/sync/errgroup"
@@ -18,7 +19,7 @@ import (
 // again; a tick still running when the next is due makes that one skip, and a panic in a tick
 // is logged, not fatal.
 func (b *Bot) runDigests(ctx context.Context) error {
-	c, err := newTickCron(b.log, b.opts.DigestTick, func() {
+	c, logger, err := newTickCron(b.log, b.opts.DigestTick, func() {
 		b.digestTick(ctx)
 		b.watchSources(ctx)
 	})
@@ -28,23 +29,24 @@ func (b *Bot) runDigests(ctx context.Context) error {
 	c.Start()
 	<-ctx.Done()
 	<-c.Stop().Done()
+	logger.close() // cron's own goroutine may still log its stop: not past our return
 	return nil
 }
 
 // newTickCron returns a cron (not started) that runs job on spec (see parseTick), wrapped so
 // that a panic in a run is logged and the next run still comes (cron's default chain does
 // not recover), and a run still going when the next is due makes that one skip.
-func newTickCron(log *slog.Logger, spec string, job func()) (*cron.Cron, error) {
-	logger := cronLogger{log}
+func newTickCron(log *slog.Logger, spec string, job func()) (*cron.Cron, *cronLogger, error) {
+	logger := &cronLogger{log: log}
 	schedule, err := parseTick(spec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Recover goes inside SkipIfStillRunning: outside, a panic would skip the wrapper's
 	// release of its token, and every later run would be skipped as "still running".
 	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)), cron.WithLogger(logger))
 	c.Schedule(schedule, cron.FuncJob(job))
-	return c, nil
+	return c, logger, nil
 }
 
 // digestBatch is how many due chats one digest step reads, renders and records together.
@@ -117,7 +119,8 @@ func (b *Bot) renderDigests(r *render.DigestRenderer, batch digestBatchItems) []
 			b.log.Info("missed digest skipped", "chat_id", d.Chat.ID, "scheduled", d.Scheduled)
 			continue
 		}
-		runs[i].Messages = r.Render(batch.items[i], d.Scheduled, d.Chat.TimeZone)
+		l := b.chatLocale(d.Chat.Language)
+		runs[i].Messages = r.Render(l, localDigestItems(b.store.Catalog(), l, batch.items[i]), d.Scheduled, d.Chat.TimeZone)
 		runs[i].Entries = len(batch.items[i])
 		runs[i].Cursor = max(batch.cursor, d.Cursor)
 	}
@@ -159,12 +162,31 @@ func parseTick(spec string) (s cron.Schedule, err error) {
 }
 
 // cronLogger adapts slog to cron's logger.
-type cronLogger struct{ log *slog.Logger }
-
-func (l cronLogger) Info(msg string, keysAndValues ...any) {
-	l.log.Debug("cron "+msg, keysAndValues...)
+type cronLogger struct {
+	log    *slog.Logger
+	mu     sync.Mutex
+	closed bool // after close, nothing is logged
 }
 
-func (l cronLogger) Error(err error, msg string, keysAndValues ...any) {
-	l.log.Error("cron "+msg, append(keysAndValues, "error", err)...)
+func (l *cronLogger) Info(msg string, keysAndValues ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.closed {
+		l.log.Debug("cron "+msg, keysAndValues...)
+	}
+}
+
+func (l *cronLogger) Error(err error, msg string, keysAndValues ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.closed {
+		l.log.Error("cron "+msg, append(keysAndValues, "error", err)...)
+	}
+}
+
+// close makes the logger drop whatever cron logs from now on.
+func (l *cronLogger) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
 }

@@ -43,7 +43,7 @@ func TestTickCronRecovers(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&lockedWriter{mu: &mu, w: &logged}, nil))
 	runs := make(chan int, 10)
 	n := 0
-	c, err := newTickCron(log, "@every 1s", func() {
+	c, _, err := newTickCron(log, "@every 1s", func() {
 		n++
 		runs <- n
 		if n == 1 {

@@ -10,14 +10,14 @@ import (
 func (b *Bot) digestCommand(ctx context.Context, in incoming, chat subscriptions.Chat, args string) (reply, error) {
 	switch strings.ToLower(args) {
 	case "":
-		return reply{text: digestUsageText(chat)}, nil
+		return reply{text: digestUsageText(in.l, chat)}, nil
 	case "off":
 		chat, err := b.store.SetDigestTime(ctx, in.chat.ID, "", in.threadID)
-		return reply{text: digestSetText(chat)}, err
+		return reply{text: digestSetText(in.l, chat)}, err
 	}
 	if _, _, err := subscriptions.ParseClock(args); err != nil {
-		return reply{text: "⚠️ " + quote(args) + " is not a time of day. " + digestUsageText(chat)}, nil
+		return reply{text: in.l.T("digest_bad_time", "Value", quote(args)) + digestUsageText(in.l, chat)}, nil
 	}
 	chat, err := b.store.SetDigestTime(ctx, in.chat.ID, args, in.threadID)
-	return reply{text: digestSetText(chat)}, err
+	return reply{text: digestSetText(in.l, chat)}, err
 }

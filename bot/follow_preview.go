@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"livealert/bot/render"
@@ -26,15 +25,15 @@ func (b *Bot) followPreview(ctx context.Context, in incoming, m subscriptions.Ma
 		return ""
 	}
 	if len(entries) == 0 {
-		return "\n\nNothing I stored in the last 24 hours matches it."
+		return in.l.T("preview_none")
 	}
 	loc := time.UTC
 	if chat, err := b.store.Chat(ctx, in.chat.ID); err == nil {
 		loc = chat.TimeZone
 	}
-	text := fmt.Sprintf("\n\nIn the last 24 hours it would have matched %s", render.Plural(len(entries), "entry", "entries"))
+	text := in.l.N("preview_matched", len(entries))
 	if len(entries) > previewCount {
-		text += fmt.Sprintf("; the newest %d", previewCount)
+		text += in.l.T("preview_newest", "Shown", previewCount)
 	}
-	return text + ":" + render.EntryLines(entries[:min(len(entries), previewCount)], now, loc, b.sources)
+	return text + ":" + render.EntryLines(in.l, entries[:min(len(entries), previewCount)], now, loc, b.sources)
 }

@@ -45,7 +45,7 @@ func TestEveryCommandInGroupsAndForumTopics(t *testing.T) {
 					if m.ThreadID != place.thread {
 						t.Errorf("answered in thread %d, want %d", m.ThreadID, place.thread)
 					}
-					refused := m.Text == notAdminText()
+					refused := m.Text == notAdminText(en)
 					if want := c.changing && who.ID == bob.ID; refused != want {
 						t.Errorf("refused = %v, want %v: %s", refused, want, m.Text)
 					}

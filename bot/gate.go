@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
+	"livealert/bot/locale"
 
 	"github.com/go-telegram/bot/models"
 
@@ -39,11 +39,14 @@ func (b *Bot) gate(ctx context.Context, in incoming, r rule) (incoming, refusal,
 	if r.where&placeOf(in) == 0 {
 		return in, refusedPlace, nil
 	}
+	var err error
 	if !r.own {
-		var err error
 		if in, err = b.actingChat(ctx, in); err != nil {
 			return in, refusedNot, err
 		}
+	}
+	if in, err = b.withLocale(ctx, in); err != nil {
+		return in, refusedNot, err
 	}
 	switch r.access {
 	case chatAdmins:
@@ -55,10 +58,29 @@ func (b *Bot) gate(ctx context.Context, in incoming, r rule) (incoming, refusal,
 		if in.from == 0 || !b.admins[in.from] {
 			return in, refusedOperator, nil
 		}
-		in.chat = subscriptions.ChatInfo{ID: in.from, Type: string(models.ChatTypePrivate)}
+		in.chat = subscriptions.ChatInfo{ID: in.from, Type: string(models.ChatTypePrivate), Language: in.chat.Language}
 		in.replyTo, in.threadID = 0, 0
+		if in, err = b.withLocale(ctx, in); err != nil {
+			return in, refusedNot, err
+		}
 	}
 	return in, refusedNot, nil
+}
+
+// withLocale sets in.l to the language of the chat in answers in (in.replyTo or in.chat): its
+// stored language, or the default for a chat stored without one; a chat not stored yet keeps
+// in.l, the user's.
+func (b *Bot) withLocale(ctx context.Context, in incoming) (incoming, error) {
+	id := in.chat.ID
+	if in.replyTo != 0 {
+		id = in.replyTo
+	}
+	lang, found, err := b.store.ChatLanguage(ctx, id)
+	if err != nil || !found {
+		return in, err
+	}
+	in.l = b.chatLocale(lang)
+	return in, nil
 }
 
 // mayChange reports whether the sender of in may change in.chat: always in a private chat; in
@@ -91,33 +113,28 @@ func (b *Bot) actingChat(ctx context.Context, in incoming) (incoming, error) {
 		return in, err
 	}
 	in.replyTo = in.chat.ID
-	in.chat = subscriptions.ChatInfo{ID: ch.ID, Type: ch.Type, Title: ch.Title}
+	in.chat = subscriptions.ChatInfo{ID: ch.ID, Type: ch.Type, Title: ch.Title, Language: ch.Language}
 	in.threadID = 0
 	return in, nil
 }
 
-// notAdminAnswer is the callback answer to a press of someone who may not change the chat.
-const notAdminAnswer = "Only this chat's administrators can change what it follows."
-
-func notAdminText() string {
-	return "🔒 Only this chat's administrators can change what it follows. Anyone can see it with /list."
-}
+func notAdminText(l *locale.Locale) string { return l.T("not_admin") }
 
 // commandRefusal is the answer to a command the gate refused; "" sends none.
 func commandRefusal(why refusal, in incoming, c *commandSpec) string {
 	switch why {
 	case refusedPlace:
 		if c.elsewhere != nil {
-			return c.elsewhere()
+			return c.elsewhere(in.l)
 		}
 	case refusedAdmin:
 		if in.replyTo != 0 {
-			return channelUserNotAdminText(in.chat.Title)
+			return channelUserNotAdminText(in.l, in.chat.Title)
 		}
-		return notAdminText()
+		return notAdminText(in.l)
 	case refusedOperator:
 		if in.chat.Type == string(models.ChatTypePrivate) {
-			return operatorsOnlyText(c.name)
+			return operatorsOnlyText(in.l, c.name)
 		}
 	}
 	return ""
@@ -126,7 +143,7 @@ func commandRefusal(why refusal, in incoming, c *commandSpec) string {
 // buttonRefusal is the callback answer to a press the gate refused.
 func buttonRefusal(why refusal, in incoming) string {
 	if why == refusedAdmin && in.replyTo != 0 {
-		return fmt.Sprintf("Only administrators of %s can change what it follows.", in.chat.Title)
+		return in.l.T("not_admin_of", "Title", in.chat.Title)
 	}
-	return notAdminAnswer
+	return in.l.T("not_admin_answer")
 }

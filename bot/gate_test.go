@@ -42,7 +42,7 @@ type gateRole struct {
 // that changes the chat, ones that do change it. QUERY is the scene's followed query.
 var gateCommandArgs = map[string]string{
 	"start": "", "topics": "", "follow": "storm", "unfollow": "QUERY", "list": "", "latest": "",
-	"search": "ferry", "channel": "", "digest": "07:00", "timezone": "Tokyo", "mode": "digest",
+	"search": "ferry", "channel": "", "digest": "07:00", "timezone": "Tokyo", "language": "uk", "mode": "digest",
 	"quiet": "23:00-07:00", "mute": "2h", "help": "", "stop": "", "stats": "", "sources": "", "allow": "4242", "deny": "4242",
 }
 
@@ -64,6 +64,7 @@ var gateButtons = map[string]struct {
 	alertUnmutePrefix:   {press: alertMutePrefix, data: alertUnmutePrefix},
 	alertBothPrefix:     {press: alertDigestPrefix, data: alertBothPrefix},
 	alertPickPrefix:     {many: true, data: alertPickPrefix},
+	languagePrefix:      {command: "/language", data: languagePrefix + "uk"},
 }
 
 var gateRoles = []gateRole{
@@ -211,11 +212,11 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 						if changed {
 							t.Errorf("an operator's command changed the chat")
 						}
-						if want := role.private; (len(answers) == 1 && got == operatorsOnlyText(c.name)) != want || (!want && len(answers) != 0) {
+						if want := role.private; (len(answers) == 1 && got == operatorsOnlyText(en, c.name)) != want || (!want && len(answers) != 0) {
 							t.Errorf("not an operator: answers %+v", answers)
 						}
 					case c.where&inGroup == 0 && !role.private:
-						if changed || len(answers) != 1 || got != c.elsewhere() {
+						if changed || len(answers) != 1 || got != c.elsewhere(en) {
 							t.Errorf("a private chat's command in a group: changed %v, answers %+v", changed, answers)
 						}
 					case c.access == anyone:

@@ -36,7 +36,7 @@ func TestGroupOnlyAdminsChange(t *testing.T) {
 	data := toggleTopicPrefix + "storms"
 	answer := h.press(newsGroup, bob, kb[0].ID, data)
 	tr.pressed("Bob", data, answer, messageByID(t, h, newsGroup.ID, kb[0].ID))
-	if answer != notAdminAnswer {
+	if answer != en.T("not_admin_answer") {
 		t.Fatalf("a member's toggle was answered %q", answer)
 	}
 	answer = h.press(newsGroup, alice, kb[0].ID, data)
@@ -71,7 +71,7 @@ func TestGroupAdminCache(t *testing.T) {
 		t.Fatalf("within the cache's minute the demoted owner was refused: %s", got)
 	}
 	h.clock.Advance(adminCacheTTL + time.Second)
-	if got := h.reply(newsGroup, alice, "/follow mayor").Text; got != notAdminText() {
+	if got := h.reply(newsGroup, alice, "/follow mayor").Text; got != notAdminText(en) {
 		t.Fatalf("after the cache expired the demoted owner got: %s", got)
 	}
 }

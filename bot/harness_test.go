@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"livealert/bot/locale"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -194,7 +195,7 @@ func (h *harness) start() {
 	if !h.opts.Budget {
 		b.budget = nil
 	}
-	connected := h.api.Calls("setMyCommands") + len(menus(b.cmds.list, opts.Admins)) // connect's last calls
+	connected := h.api.Calls("setMyCommands") + len(menus(b.cmds.list, opts.Admins, locale.English)) // connect's last calls
 	ctx, cancel := context.WithCancel(h.ctx)
 	h.store, h.bot, h.cancel, h.done = store, b, cancel, make(chan error, 1)
 	go func() { h.done <- b.run(ctx) }()
@@ -333,3 +334,9 @@ func liftChatLimits(o *Options) { o.PrivateInterval, o.GroupInterval = -1, -1 }
 func newEntry(id, title string, body ...string) sources.Entry {
 	return sources.Entry{ID: id, Title: title, Body: body, Published: time.Date(2024, 5, 14, 10, 0, 0, 0, time.UTC)}
 }
+
+// en writes English, the language of the harness's users and of the English golden files.
+var en = locale.For(locale.English)
+
+// slowDownText is the English answer to a user over their command budget.
+var slowDownText = en.T(slowDownID)

@@ -7,5 +7,5 @@ import (
 )
 
 func (b *Bot) helpCommand(_ context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
-	return reply{text: helpText(b.cmds.list, placeOf(in), placeOf(in) == inPrivate && b.admins[in.from])}, nil
+	return reply{text: helpText(in.l, b.cmds.list, placeOf(in), placeOf(in) == inPrivate && b.admins[in.from])}, nil
 }

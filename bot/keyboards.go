@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"livealert/bot/locale"
 	"strconv"
 
 	"github.com/go-telegram/bot/models"
@@ -44,7 +45,7 @@ func topicPage(catalog *match.Catalog, key string) int {
 
 // topicsKeyboard lays out one page of the catalog two topics a row, marking those the chat
 // follows in the thread; past one page, a last row moves between pages.
-func topicsKeyboard(catalog *match.Catalog, subs []subscriptions.Subscription, threadID, page int) *models.InlineKeyboardMarkup {
+func topicsKeyboard(l *locale.Locale, catalog *match.Catalog, subs []subscriptions.Subscription, threadID, page int) *models.InlineKeyboardMarkup {
 	following := map[string]bool{}
 	for _, s := range subs {
 		if s.Topic != "" && s.ThreadID == threadID {
@@ -63,7 +64,7 @@ func topicsKeyboard(catalog *match.Catalog, subs []subscriptions.Subscription, t
 		if following[key] {
 			mark = "✅ "
 		}
-		row = append(row, models.InlineKeyboardButton{Text: mark + t.Name, CallbackData: toggleTopicPrefix + key})
+		row = append(row, models.InlineKeyboardButton{Text: mark + topicName(l, t), CallbackData: toggleTopicPrefix + key})
 		if len(row) == topicsPerRow {
 			kb.InlineKeyboard = append(kb.InlineKeyboard, row)
 			row = nil
@@ -73,30 +74,30 @@ func topicsKeyboard(catalog *match.Catalog, subs []subscriptions.Subscription, t
 		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
 	}
 	if pages > 1 {
-		kb.InlineKeyboard = append(kb.InlineKeyboard, pageRow(topicsPagePrefix, page, pages))
+		kb.InlineKeyboard = append(kb.InlineKeyboard, pageRow(l, topicsPagePrefix, page, pages))
 	}
 	return kb
 }
 
 // pageRow is a keyboard row moving between pages: ‹ and › when there is a page that way, and
 // the page number, which does nothing when pressed.
-func pageRow(prefix string, page, pages int) []models.InlineKeyboardButton {
+func pageRow(l *locale.Locale, prefix string, page, pages int) []models.InlineKeyboardButton {
 	var row []models.InlineKeyboardButton
 	if page > 0 {
-		row = append(row, models.InlineKeyboardButton{Text: "‹ Previous", CallbackData: prefix + strconv.Itoa(page-1)})
+		row = append(row, models.InlineKeyboardButton{Text: l.T("page_previous"), CallbackData: prefix + strconv.Itoa(page-1)})
 	}
 	row = append(row, models.InlineKeyboardButton{Text: fmt.Sprintf("%d / %d", page+1, pages), CallbackData: prefix + strconv.Itoa(page)})
 	if page < pages-1 {
-		row = append(row, models.InlineKeyboardButton{Text: "Next ›", CallbackData: prefix + strconv.Itoa(page+1)})
+		row = append(row, models.InlineKeyboardButton{Text: l.T("page_next"), CallbackData: prefix + strconv.Itoa(page+1)})
 	}
 	return row
 }
 
 // unfollowKeyboard offers one button per subscription.
-func unfollowKeyboard(catalog *match.Catalog, subs []subscriptions.Subscription) *models.InlineKeyboardMarkup {
+func unfollowKeyboard(l *locale.Locale, catalog *match.Catalog, subs []subscriptions.Subscription) *models.InlineKeyboardMarkup {
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
 	for _, s := range subs {
-		label := s.Label(catalog)
+		label := label(l, s, catalog)
 		if s.Topic == "" {
 			label = "“" + render.Truncate(label, 50) + "”"
 		}

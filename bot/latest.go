@@ -2,7 +2,7 @@ package bot
 
 import (
 	"context"
-	"fmt"
+	"livealert/bot/locale"
 	"time"
 
 	"livealert/bot/render"
@@ -27,11 +27,11 @@ func (b *Bot) latest(ctx context.Context, in incoming, _ subscriptions.Chat, arg
 			return reply{}, err
 		}
 		if len(all) == 0 {
-			return reply{text: latestNothingFollowedText()}, nil
+			return reply{text: in.l.T("latest_nothing_followed")}, nil
 		}
 		m = all
 	} else {
-		q, l, r, ok := b.matchableFor(args, "latest")
+		q, l, r, ok := b.matchableFor(in.l, args, "latest")
 		if !ok {
 			return r, nil
 		}
@@ -43,22 +43,18 @@ func (b *Bot) latest(ctx context.Context, in incoming, _ subscriptions.Chat, arg
 	}
 	entries = entries[:min(len(entries), latestCount)]
 	if len(entries) == 0 {
-		return reply{text: latestNoneText(label)}, nil
+		return reply{text: latestNoneText(in.l, label)}, nil
 	}
-	head := "🕑 <b>Latest for this chat</b>"
+	head := in.l.T("latest_head_chat")
 	if label != "" {
-		head = fmt.Sprintf("🕑 <b>Latest for</b> <code>%s</code>", quote(label))
+		head = in.l.T("latest_head", "Label", quote(label))
 	}
-	return reply{text: head + "\n" + render.EntryLines(entries, b.opts.Now(), chat.TimeZone, b.sources)}, nil
+	return reply{text: head + "\n" + render.EntryLines(in.l, entries, b.opts.Now(), chat.TimeZone, b.sources)}, nil
 }
 
-func latestNothingFollowedText() string {
-	return "This chat follows nothing yet. Try <code>/latest drones</code>, or /topics to follow something."
-}
-
-func latestNoneText(label string) string {
+func latestNoneText(l *locale.Locale, label string) string {
 	if label == "" {
-		return "Nothing I have stored matches what this chat follows yet."
+		return l.T("latest_none_chat")
 	}
-	return fmt.Sprintf("Nothing I have stored matches <code>%s</code> yet.", quote(label))
+	return l.T("latest_none", "Label", quote(label))
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"livealert/bot/locale"
 	"strings"
 
 	"livealert/subscriptions"
@@ -10,13 +11,13 @@ import (
 
 // matchableFor resolves what /latest and /search look for: a catalog topic by name, else a
 // query. It returns the label to show, or a reply explaining a bad query (ok false).
-func (b *Bot) matchableFor(args, command string) (m subscriptions.Matchable, label string, r reply, ok bool) {
+func (b *Bot) matchableFor(l *locale.Locale, args, command string) (m subscriptions.Matchable, label string, r reply, ok bool) {
 	if ct, found := b.store.Catalog().Compiled(args); found {
-		return ct, ct.Topic.Name, reply{}, true
+		return ct, topicName(l, ct.Topic), reply{}, true
 	}
 	q, err := match.ParseQuery(args)
 	if err != nil {
-		return nil, "", reply{text: queryErrorTextFor(err, command)}, false
+		return nil, "", reply{text: queryErrorText(l, err, command)}, false
 	}
 	return q, oneLine(args), reply{}, true
 }
@@ -50,11 +51,6 @@ func (b *Bot) followed(ctx context.Context, chatID int64) (chatMatchable, error)
 		}
 	}
 	return all, nil
-}
-
-// queryErrorTextFor is queryErrorText with the example given for command.
-func queryErrorTextFor(err error, command string) string {
-	return strings.Replace(queryErrorText(err), "<code>/follow ", "<code>/"+command+" ", 1)
 }
 
 // oneLine joins the lines of s with spaces.

@@ -15,7 +15,7 @@ func (b *Bot) modeCommand(ctx context.Context, in incoming, _ subscriptions.Chat
 		return reply{}, err
 	}
 	if args == "" {
-		return reply{text: modeListText(subs, b.store.Catalog())}, nil
+		return reply{text: modeListText(in.l, subs, b.store.Catalog())}, nil
 	}
 	what, last := "", args
 	if i := strings.LastIndexByte(args, ' '); i >= 0 {
@@ -23,18 +23,18 @@ func (b *Bot) modeCommand(ctx context.Context, in incoming, _ subscriptions.Chat
 	}
 	mode, ok := subscriptions.ParseMode(last)
 	if !ok {
-		return reply{text: "⚠️ " + quote(last) + " is not a mode.\n" + modeUsageText()}, nil
+		return reply{text: in.l.T("mode_bad", "Value", quote(last)) + modeUsageText(in.l)}, nil
 	}
 	if what == "" {
 		n, err := b.store.SetModeAll(ctx, in.chat.ID, in.threadID, mode)
-		return reply{text: modeAllSetText(n, mode)}, err
+		return reply{text: modeAllSetText(in.l, n, mode)}, err
 	}
 	sub, ok, err := b.findSubscription(ctx, in, what)
 	if err != nil || !ok {
-		return reply{text: unfollowedText(what, false)}, err
+		return reply{text: unfollowedText(in.l, what, false)}, err
 	}
 	if _, err := b.store.SetMode(ctx, in.chat.ID, sub.ID, mode); err != nil {
 		return reply{}, err
 	}
-	return reply{text: modeSetText(sub.Label(b.store.Catalog()), mode)}, nil
+	return reply{text: modeSetText(in.l, label(in.l, sub, b.store.Catalog()), mode)}, nil
 }

@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"livealert/subscriptions"
-	"livealert/subscriptions/match"
 )
 
 // muteCommand mutes the chat's instant alerts for a while (/mute 2h, /mute 1d, /mute off), or
 // one subscription (/mute drones 1d, /mute drones off).
 func (b *Bot) muteCommand(ctx context.Context, in incoming, chat subscriptions.Chat, args string) (reply, error) {
 	if args == "" {
-		return reply{text: muteUsageText(chat, b.opts.Now())}, nil
+		return reply{text: muteUsageText(in.l, chat, b.opts.Now())}, nil
 	}
 	what, last := "", args
 	if i := strings.LastIndexByte(args, ' '); i >= 0 {
@@ -23,22 +22,22 @@ func (b *Bot) muteCommand(ctx context.Context, in incoming, chat subscriptions.C
 	if !strings.EqualFold(last, "off") {
 		d, err := subscriptions.ParseMuteDuration(last)
 		if err != nil {
-			return reply{text: "⚠️ <b>" + quote(last) + "</b> is not a duration from 1m to 30d, like 2h or 1d.\n" + muteUsageText(chat, b.opts.Now())}, nil
+			return reply{text: in.l.T("mute_bad", "Value", quote(last)) + muteUsageText(in.l, chat, b.opts.Now())}, nil
 		}
 		until = b.opts.Now().Add(d).Truncate(time.Minute)
 	}
 	if what == "" {
 		chat, err := b.store.MuteChat(ctx, in.chat.ID, until)
-		return reply{text: chatMutedText(chat, b.opts.Now())}, err
+		return reply{text: chatMutedText(in.l, chat, b.opts.Now())}, err
 	}
 	sub, ok, err := b.findSubscription(ctx, in, what)
 	if err != nil || !ok {
-		return reply{text: unfollowedText(what, false)}, err
+		return reply{text: unfollowedText(in.l, what, false)}, err
 	}
 	if _, err := b.store.MuteSubscription(ctx, in.chat.ID, sub.ID, until); err != nil {
 		return reply{}, err
 	}
-	return reply{text: subscriptionMutedText(sub.Label(b.store.Catalog()), until, chat.TimeZone)}, nil
+	return reply{text: subscriptionMutedText(in.l, label(in.l, sub, b.store.Catalog()), until, chat.TimeZone)}, nil
 }
 
 // findSubscription finds the chat's subscription, in the thread, that what names: a topic's
@@ -52,7 +51,7 @@ func (b *Bot) findSubscription(ctx context.Context, in incoming, what string) (s
 		if s.ThreadID != in.threadID {
 			continue
 		}
-		if strings.EqualFold(s.Query, what) || (s.Topic != "" && (s.Topic == match.TopicKey(what) || strings.EqualFold(s.Label(b.store.Catalog()), what))) {
+		if strings.EqualFold(s.Query, what) || (s.Topic != "" && (s.Topic == b.topicKey(what) || strings.EqualFold(s.Label(b.store.Catalog()), what))) {
 			return s, true, nil
 		}
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"livealert/bot/locale"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -132,7 +133,7 @@ func TestRenderNeverEscapesBadly(t *testing.T) {
 		checkTelegramHTML(t, text)
 		left = left[n:]
 	}
-	for _, m := range render.Digest(items, renderNow, time.UTC, nil) {
+	for _, m := range render.Digest(locale.For(locale.English), items, renderNow, time.UTC, nil) {
 		checkTelegramHTML(t, m)
 	}
 }

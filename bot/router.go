@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"livealert/bot/locale"
 	"strings"
 
 	tgbot "github.com/go-telegram/bot"
@@ -55,6 +56,35 @@ type incoming struct {
 	// replyTo is the chat to answer in when it is not chat: the private chat of a user who
 	// manages a linked channel (see channel.go). 0 for chat itself.
 	replyTo int64
+	// l writes the answers: in the language of the chat answered in (set by the gate), or,
+	// before the gate and for a chat the bot does not know yet, in the user's.
+	l *locale.Locale
+}
+
+// userLang is the language for a user's Telegram language_code: theirs when the bot writes
+// it, else the default.
+func (b *Bot) userLang(code string) locale.Lang {
+	if lang, ok := locale.Parse(code); ok {
+		return lang
+	}
+	return b.opts.Language
+}
+
+// chatLocale is the Locale of a chat's stored language, the default's when it has none.
+func (b *Bot) chatLocale(lang string) *locale.Locale {
+	if l, ok := locale.Parse(lang); ok {
+		return locale.For(l)
+	}
+	return locale.For(b.opts.Language)
+}
+
+// userIncoming starts an incoming in chat from a user with that language_code: the chat,
+// when it is new, takes the user's language.
+func (b *Bot) userIncoming(chat models.Chat, languageCode string) incoming {
+	lang := b.userLang(languageCode)
+	info := chatInfo(chat)
+	info.Language = string(lang)
+	return incoming{chat: info, l: locale.For(lang)}
 }
 
 func (b *Bot) handleUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
@@ -82,7 +112,12 @@ func chatInfo(c models.Chat) subscriptions.ChatInfo {
 }
 
 func (b *Bot) handleMessage(ctx context.Context, m *models.Message) {
-	in := incoming{chat: chatInfo(m.Chat), text: m.Text}
+	code := ""
+	if m.From != nil {
+		code = m.From.LanguageCode
+	}
+	in := b.userIncoming(m.Chat, code)
+	in.text = m.Text
 	if m.IsTopicMessage {
 		in.threadID = m.MessageThreadID
 	}
@@ -95,14 +130,17 @@ func (b *Bot) handleMessage(ctx context.Context, m *models.Message) {
 	cmd, ok := parseCommand(m.Text, b.me.Username)
 	if !ok {
 		if m.Chat.Type == models.ChatTypePrivate && m.Text != "" {
-			b.send(ctx, in, reply{text: notCommandText()})
+			if lin, err := b.withLocale(ctx, in); err == nil {
+				in = lin
+			}
+			b.send(ctx, in, reply{text: notCommandText(in.l)})
 		}
 		return
 	}
 	r, err := b.runCommand(ctx, &in, cmd)
 	if err != nil {
 		b.log.Error("command failed", "command", cmd.name, "chat_id", in.chat.ID, "error", err)
-		r = reply{text: "⚠️ Something went wrong on my side. Please try again in a minute."}
+		r = reply{text: in.l.T("went_wrong")}
 	}
 	if r.text != "" {
 		b.send(ctx, in, r)
@@ -115,7 +153,8 @@ func (b *Bot) runCommand(ctx context.Context, in *incoming, cmd command) (reply,
 	c := b.cmds.lookup(cmd)
 	if c == nil {
 		if in.chat.Type == string(models.ChatTypePrivate) {
-			return reply{text: unknownCommandText(cmd.name)}, nil
+			lin, err := b.withLocale(ctx, *in)
+			return reply{text: unknownCommandText(lin.l, cmd.name)}, err
 		}
 		return reply{}, nil // in groups, other bots' commands are none of our business
 	}
@@ -146,16 +185,17 @@ func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 	}()
 	m := q.Message.Message
 	if m == nil {
-		answer = "This message is too old; send the command again."
+		answer = b.chatLocale(string(b.userLang(q.From.LanguageCode))).T("button_too_old")
 		return
 	}
-	in := incoming{chat: chatInfo(m.Chat), from: q.From.ID}
+	in := b.userIncoming(m.Chat, q.From.LanguageCode)
+	in.from = q.From.ID
 	if m.IsTopicMessage {
 		in.threadID = m.MessageThreadID
 	}
 	button, arg := lookupButton(b.buttons, q.Data)
 	if button == nil {
-		answer = "This button no longer works; send the command again."
+		answer = in.l.T("button_gone")
 		return
 	}
 	in, why, err := b.gate(ctx, in, rule{access: button.access, where: everywhere})
@@ -171,7 +211,7 @@ func (b *Bot) handleCallback(ctx context.Context, q *models.CallbackQuery) {
 	}
 	if err != nil {
 		b.log.Error("callback failed", "chat_id", in.chat.ID, "data", q.Data, "error", err)
-		answer = "Something went wrong; please try again."
+		answer = in.l.T("button_failed")
 	}
 }
 
@@ -186,12 +226,15 @@ func (b *Bot) handleMembership(ctx context.Context, u *models.ChatMemberUpdated)
 		if u.Chat.Type == models.ChatTypePrivate {
 			return // a user (re)started the bot; /start does the rest
 		}
-		if _, _, err := b.store.StartChat(ctx, chatInfo(u.Chat)); err != nil {
+		in := b.userIncoming(u.Chat, u.From.LanguageCode) // the administrator who added the bot
+		chat, _, err := b.store.StartChat(ctx, in.chat)
+		if err != nil {
 			b.log.Error("start chat failed", "chat_id", u.Chat.ID, "error", err)
+		} else {
+			in.l = b.chatLocale(chat.Language)
 		}
 		if joined(u) && u.Chat.Type != models.ChatTypeChannel {
-			in := incoming{chat: chatInfo(u.Chat)}
-			b.send(ctx, in, reply{text: groupWelcomeText(in.chat.Title)})
+			b.send(ctx, in, reply{text: groupWelcomeText(in.l, in.chat.Title)})
 		}
 	}
 }

@@ -2,12 +2,12 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
+	"livealert/bot/locale"
 	"livealert/bot/render"
 	"livealert/sources"
 	"livealert/subscriptions"
@@ -59,7 +59,7 @@ func (b *Bot) watchSources(ctx context.Context) {
 				continue
 			}
 			b.log.Warn("source down, operators told", "source", src.Name, "failures", st.Failures)
-			b.tellOperators(ctx, sourceDownText(src, st, since))
+			b.tellOperators(ctx, func(l *locale.Locale) string { return sourceDownText(l, src, st, since) })
 		case st.Failures == 0 && down > 0:
 			up, err := b.intValue(ctx, sourceUpKey+src.Name)
 			if err != nil || up >= down {
@@ -70,7 +70,7 @@ func (b *Bot) watchSources(ctx context.Context) {
 				continue
 			}
 			b.log.Info("source works again, operators told", "source", src.Name)
-			b.tellOperators(ctx, sourceUpText(src))
+			b.tellOperators(ctx, func(l *locale.Locale) string { return sourceUpText(l, src) })
 		}
 	}
 }
@@ -84,24 +84,25 @@ func (b *Bot) intValue(ctx context.Context, key string) (int64, error) {
 	return strconv.ParseInt(v, 10, 64)
 }
 
-// tellOperators sends text to every operator's private chat.
-func (b *Bot) tellOperators(ctx context.Context, text string) {
+// tellOperators sends every operator, in their private chat, the text made in the bot's
+// default language.
+func (b *Bot) tellOperators(ctx context.Context, text func(l *locale.Locale) string) {
+	l := locale.For(b.opts.Language)
 	for _, id := range b.opts.Admins {
-		b.send(ctx, incoming{chat: privateChat(id)}, reply{text: text})
+		b.send(ctx, incoming{chat: privateChat(id), l: l}, reply{text: text(l)})
 	}
 }
 
-func sourceDownText(src sources.Source, st sources.State, since time.Time) string {
-	text := fmt.Sprintf("⚠️ <b>%s</b> has failed since %s (%d polls in a row).", render.Esc(src.Name),
-		render.Esc(since.UTC().Format("Mon 2 Jan 15:04 MST")), st.Failures)
+func sourceDownText(l *locale.Locale, src sources.Source, st sources.State, since time.Time) string {
+	text := l.T("source_down", "Source", render.Esc(src.Name), "Since", render.Esc(l.DateTimeZone(since.UTC())), "Failures", st.Failures)
 	if st.LastError != "" {
-		text += "\nLast error: <code>" + render.Esc(render.Truncate(st.LastError, 300)) + "</code>"
+		text += "\n" + l.T("source_down_error", "Error", render.Esc(render.Truncate(st.LastError, 300)))
 	}
-	return text + "\n/sources shows them all."
+	return text + "\n" + l.T("source_down_more")
 }
 
-func sourceUpText(src sources.Source) string {
-	return fmt.Sprintf("✅ <b>%s</b> works again.", render.Esc(src.Name))
+func sourceUpText(l *locale.Locale, src sources.Source) string {
+	return l.T("source_up", "Source", render.Esc(src.Name))
 }
 
 // privateChat is the private chat with a user.

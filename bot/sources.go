@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"livealert/bot/locale"
 	"strings"
 	"time"
 
@@ -12,12 +13,12 @@ import (
 )
 
 // sourcesCommand answers /sources: the health of every watched source (an operator's command).
-func (b *Bot) sourcesCommand(ctx context.Context, _ incoming, _ subscriptions.Chat, _ string) (reply, error) {
+func (b *Bot) sourcesCommand(ctx context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
 	states, err := b.store.SourceStates(ctx)
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{text: sourcesText(b.opts.Sources, states, b.opts.Now())}, nil
+	return reply{text: sourcesText(in.l, b.opts.Sources, states, b.opts.Now())}, nil
 }
 
 // maxErrorRunes bounds the last error shown for a source.
@@ -27,7 +28,7 @@ const maxErrorRunes = 300
 // healthy ones, then per source its state (✅ last poll fine, ⚠️ failing, ⏳ not polled yet),
 // format and interval, when it last succeeded, how many polls failed in a row and the last
 // error, and, for a source that follows links, the page it reads now.
-func sourcesText(srcs []sources.Source, states map[string]sources.State, now time.Time) string {
+func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sources.State, now time.Time) string {
 	var b strings.Builder
 	healthy := 0
 	for _, s := range srcs {
@@ -36,9 +37,9 @@ func sourcesText(srcs []sources.Source, states map[string]sources.State, now tim
 		}
 	}
 	if len(srcs) == 0 {
-		return "<b>Sources</b>\nNo sources are configured."
+		return l.T("sources_none")
 	}
-	fmt.Fprintf(&b, "<b>Sources</b> · %d of %d healthy\n", healthy, len(srcs))
+	b.WriteString(l.T("sources_head", "Healthy", healthy, "Total", len(srcs)))
 	for _, s := range srcs {
 		st, seen := states[s.Name]
 		icon := "✅"
@@ -56,25 +57,25 @@ func sourcesText(srcs []sources.Source, states map[string]sources.State, now tim
 		if interval <= 0 {
 			interval = sources.DefaultPollInterval
 		}
-		fmt.Fprintf(&b, "\n%s <b>%s</b> · %s, every %s\n", icon, render.Esc(s.Name), render.Esc(format), shortDuration(interval))
+		b.WriteString(l.T("sources_line", "Icon", icon, "Name", render.Esc(s.Name), "Format", render.Esc(format), "Every", shortDuration(interval)))
 		if s.Follow != nil {
 			page := st.Page
 			if page == "" {
-				page = "not found yet"
+				page = l.T("sources_page_unknown")
 			}
-			fmt.Fprintf(&b, "follows <code>%s</code> from %s: %s\n", render.Esc(s.Follow.String()), render.Esc(s.URL), render.Esc(page))
+			b.WriteString(l.T("sources_follows", "Pattern", render.Esc(s.Follow.String()), "URL", render.Esc(s.URL), "Page", render.Esc(page)))
 		}
 		switch {
 		case !seen || (st.LastSuccess.IsZero() && st.Failures == 0):
-			b.WriteString("not polled yet\n")
+			b.WriteString(l.T("sources_not_polled"))
 			continue
 		case st.LastSuccess.IsZero():
-			b.WriteString("never succeeded")
+			b.WriteString(l.T("sources_never"))
 		default:
-			fmt.Fprintf(&b, "last success %s (%s ago)", st.LastSuccess.UTC().Format("2006-01-02 15:04 UTC"), shortDuration(now.Sub(st.LastSuccess)))
+			b.WriteString(l.T("sources_success", "When", st.LastSuccess.UTC().Format("2006-01-02 15:04 UTC"), "Ago", shortDuration(now.Sub(st.LastSuccess))))
 		}
 		if st.Failures > 0 {
-			fmt.Fprintf(&b, " · %s in a row", render.Plural(st.Failures, "failure", "failures"))
+			b.WriteString(l.N("sources_failures", st.Failures))
 		}
 		b.WriteString("\n")
 		if st.LastError != "" {

@@ -9,7 +9,7 @@ import (
 
 func (b *Bot) startCommand(ctx context.Context, in incoming, chat subscriptions.Chat, _ string) (reply, error) {
 	kb, err := b.topicsKeyboard(ctx, in)
-	return reply{text: welcomeText(chat), keyboard: kb}, err
+	return reply{text: welcomeText(in.l, chat), keyboard: kb}, err
 }
 
 // startTopicCommand is /start topic-<key>, a deep link: it follows that catalog topic. An

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"livealert/bot/render"
@@ -10,20 +9,16 @@ import (
 )
 
 // statsCommand answers /stats with the state of delivery (an operator's command).
-func (b *Bot) statsCommand(ctx context.Context, _ incoming, _ subscriptions.Chat, _ string) (reply, error) {
+func (b *Bot) statsCommand(ctx context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
 	st, err := b.store.OutboxStats(ctx)
 	if err != nil {
 		return reply{}, err
 	}
-	oldest := "none"
+	oldest := in.l.T("stats_none")
 	if !st.OldestDue.IsZero() {
-		oldest = fmt.Sprintf("%s ago", b.opts.Now().Sub(st.OldestDue).Truncate(time.Second))
+		oldest = in.l.T("stats_ago", "Duration", b.opts.Now().Sub(st.OldestDue).Truncate(time.Second).String())
 	}
-	text := fmt.Sprintf("📊 <b>Delivery</b>\n"+
-		"Queued: %d (due now: %d)\n"+
-		"Oldest due: %s\n"+
-		"Dead letters: %d\n"+
-		"Inactive chats: %d (alerts dropped: %d)",
-		st.Queued, st.Due, render.Esc(oldest), st.DeadLetters, st.InactiveChats, st.Dropped)
+	text := in.l.T("stats", "Queued", st.Queued, "Due", st.Due, "Oldest", render.Esc(oldest),
+		"Dead", st.DeadLetters, "Inactive", st.InactiveChats, "Dropped", st.Dropped)
 	return reply{text: text}, nil
 }

@@ -10,5 +10,5 @@ func (b *Bot) stopCommand(ctx context.Context, in incoming, _ subscriptions.Chat
 	if err := b.store.ForgetChat(ctx, in.chat.ID); err != nil {
 		return reply{}, err
 	}
-	return reply{text: stoppedText()}, nil
+	return reply{text: stoppedText(in.l)}, nil
 }

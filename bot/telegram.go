@@ -19,7 +19,7 @@ func (b *Bot) send(ctx context.Context, in incoming, r reply) {
 	chatID, threadID, chatType := in.chat.ID, in.threadID, in.chat.Type
 	if in.replyTo != 0 {
 		chatID, threadID, chatType = in.replyTo, 0, string(models.ChatTypePrivate)
-		r.text = channelNote(in.chat.Title) + r.text
+		r.text = channelNote(in.l, in.chat.Title) + r.text
 	}
 	r.text = fitReply(r.text)
 	b.sender.Reply(ctx, chatType, deliver.MessageParams(chatID, threadID, r.text, r.keyboard), holdUpdate(ctx))

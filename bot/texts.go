@@ -1,15 +1,17 @@
 package bot
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 
+	"livealert/bot/locale"
 	"livealert/bot/render"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
 
-// Every reply the bot writes is built here, from escaped dynamic strings.
+// Every reply the bot writes is built here and in the command files, from the messages of the
+// chat's language (bot/locale) and escaped dynamic strings.
 
 // maxQuoteRunes bounds what a reply quotes of a user's input: a quote never makes a reply
 // longer than Telegram takes.
@@ -18,153 +20,198 @@ const maxQuoteRunes = 200
 // quote escapes a user's input for a reply, cut to maxQuoteRunes with an ellipsis.
 func quote(s string) string { return render.Esc(render.Truncate(s, maxQuoteRunes)) }
 
-func welcomeText(c subscriptions.Chat) string {
-	return "👋 <b>livealert</b> watches live blogs and news feeds and tells you the moment " +
-		"something you follow is published.\n\n" +
-		"• Tap a topic below to follow it, or send <code>/follow</code> with your own words, " +
-		"e.g. <code>/follow drones</code> or <code>/follow \"peace talks\"</code>.\n" +
-		"• " + digestSentence(c) + "\n\n" +
-		"/help lists everything I understand."
+func welcomeText(l *locale.Locale, c subscriptions.Chat) string {
+	return l.T("welcome", "Digest", digestSentence(l, c))
 }
 
 // groupWelcomeText greets a group the bot was just added to.
-func groupWelcomeText(title string) string {
-	return "👋 Hello, <b>" + quote(title) + "</b>! I am <b>livealert</b>: I post an alert here for " +
-		"every new entry of the live blogs and feeds I watch that matches what this group follows, " +
-		"and a daily digest.\n\n" +
-		"An administrator sets me up: /topics to pick topics, <code>/follow drones</code> for your " +
-		"own words, <code>/digest 08:00</code> for the digest's time. Everyone can use /list, " +
-		"/latest and /search."
+func groupWelcomeText(l *locale.Locale, title string) string {
+	return l.T("group_welcome", "Title", quote(title))
 }
 
-func topicsText() string {
-	return "<b>Topics</b> — tap to follow or unfollow (✅ = following):"
-}
+func topicsText(l *locale.Locale) string { return l.T("topics_head") }
 
 // helpText lists the commands of the table that run where, with the operators' commands for
 // an operator.
-func helpText(table []commandSpec, where place, operator bool) string {
+func helpText(l *locale.Locale, table []commandSpec, where place, operator bool) string {
 	var b strings.Builder
-	b.WriteString("<b>livealert</b> sends an alert for every new entry of a live blog or feed that " +
-		"matches what this chat follows, and a daily digest of them.\n")
+	b.WriteString(l.T("help_intro"))
 	for _, c := range table {
 		if c.help == "" || c.where&where == 0 || c.access == operators && !operator {
 			continue
 		}
-		b.WriteString("\n" + c.help)
+		b.WriteString("\n" + l.T(c.help))
 	}
 	if where == inGroup {
-		b.WriteString("\n\nIn a group, only its administrators change what it follows; anyone can " +
-			"use /list, /latest and /search.")
+		b.WriteString("\n\n" + l.T("help_group"))
 	}
-	b.WriteString("\n\nMatching ignores case and accents and knows plurals: <i>drone</i> also finds " +
-		"<i>drones</i>, <i>Turkiye</i> finds <i>Türkiye</i>.")
+	b.WriteString("\n\n" + l.T("help_matching"))
 	return b.String()
 }
 
-func followUsageText() string {
-	return "Tell me what to follow, e.g. <code>/follow drones</code>, " +
-		"<code>/follow \"peace talks\" OR ceasefire</code> or <code>/follow Belgorod -weather</code>.\n" +
-		"Catalog topics: /topics"
-}
+func followUsageText(l *locale.Locale) string { return l.T("follow_usage") }
 
-func followedText(query, understood string, created bool) string {
+func followedText(l *locale.Locale, query, understood string, created bool) string {
 	if !created {
-		return fmt.Sprintf("You already follow <b>%s</b>.", quote(query))
+		return l.T("follow_already", "Query", quote(query))
 	}
-	return fmt.Sprintf("✅ Following <b>%s</b>\nI read it as: <code>%s</code>\n"+
-		"Every new entry that matches gets an alert here, and goes into the daily digest.",
-		quote(query), quote(understood))
+	return l.T("followed", "Query", quote(query), "Understood", quote(understood))
 }
 
-func queryErrorText(err error) string {
-	var b strings.Builder
-	b.WriteString("⚠️ I couldn't read that: " + quote(err.Error()))
-	if qe, ok := err.(*match.QueryError); ok && qe.Example != "" {
-		b.WriteString("\nTry: <code>/follow " + render.Esc(qe.Example) + "</code>")
+// queryErrorText says why a query does not parse, with a corrected /command to try.
+func queryErrorText(l *locale.Locale, err error, command string) string {
+	qe, ok := err.(*match.QueryError)
+	if !ok {
+		return "⚠️ " + quote(err.Error())
 	}
-	return b.String()
+	reason := l.T("query_err_"+qe.Code(), "Max", match.MaxQueryLength, "Min", match.MinPrefixLength)
+	text := l.T("query_error", "Pos", qe.Pos+1, "Reason", quote(reason))
+	if qe.Example != "" {
+		text += l.T("query_error_try", "Command", command, "Example", render.Esc(qe.Example))
+	}
+	return text
 }
 
-func tooManyText() string {
-	return fmt.Sprintf("⚠️ This chat already follows %d things, the most it can. /unfollow something first, "+
-		"or join queries into one with OR, e.g. <code>/follow drones OR missiles</code>.", subscriptions.MaxSubscriptions)
+func tooManyText(l *locale.Locale) string {
+	return l.T("too_many", "Max", subscriptions.MaxSubscriptions)
 }
 
-func unfollowedText(label string, removed bool) string {
+func unfollowedText(l *locale.Locale, label string, removed bool) string {
 	if !removed {
-		return fmt.Sprintf("This chat doesn't follow <b>%s</b>. /list shows what it follows.", quote(label))
+		return l.T("not_following", "Label", quote(label))
 	}
-	return fmt.Sprintf("Stopped following <b>%s</b>.", quote(label))
+	return l.T("unfollowed", "Label", quote(label))
 }
 
-func unfollowPickText(n int) string {
+func unfollowPickText(l *locale.Locale, n int) string {
 	if n == 0 {
-		return "This chat follows nothing yet. /topics or /follow to start."
+		return l.T("nothing_followed")
 	}
-	return "Tap what to stop following:"
+	return l.T("unfollow_pick")
 }
 
-func listText(c subscriptions.Chat, subs []subscriptions.Subscription, catalog *match.Catalog) string {
+func listText(l *locale.Locale, c subscriptions.Chat, subs []subscriptions.Subscription, catalog *match.Catalog) string {
 	var b strings.Builder
 	if len(subs) == 0 {
-		b.WriteString("This chat follows nothing yet. /topics or /follow to start.")
+		b.WriteString(l.T("nothing_followed"))
 	} else {
-		b.WriteString("<b>This chat follows</b>")
+		b.WriteString(l.T("list_head"))
 		for _, s := range subs {
 			b.WriteString("\n• ")
 			if s.Topic != "" {
-				b.WriteString("<b>" + render.Esc(s.Label(catalog)) + "</b> (topic)")
+				b.WriteString("<b>" + render.Esc(label(l, s, catalog)) + "</b>" + l.T("list_topic"))
 			} else {
 				b.WriteString("<code>" + render.Esc(s.Query) + "</code>")
 			}
 			if s.ThreadID != 0 {
-				fmt.Fprintf(&b, " — in forum topic %d", s.ThreadID)
+				b.WriteString(l.T("list_thread", "Thread", s.ThreadID))
 			}
-			if name, ok := modeNames[s.Mode]; ok {
+			if name := modeName(l, s.Mode); name != "" {
 				b.WriteString(" · " + name)
 			}
 			if !s.MutedUntil.IsZero() {
-				b.WriteString(" · 🔕 until " + render.Esc(until(s.MutedUntil, c.TimeZone)))
+				b.WriteString(l.T("list_muted", "Until", render.Esc(until(l, s.MutedUntil, c.TimeZone))))
 			}
 		}
 	}
-	b.WriteString("\n\n" + digestSentence(c))
+	b.WriteString("\n\n" + digestSentence(l, c))
 	return b.String()
 }
 
+// label is how a subscription is shown in the chat's language: a topic's translated name, or
+// the query as typed.
+func label(l *locale.Locale, s subscriptions.Subscription, catalog *match.Catalog) string {
+	if s.Topic != "" {
+		if t, ok := catalog.Lookup(s.Topic); ok {
+			return topicName(l, t)
+		}
+	}
+	return s.Label(catalog)
+}
+
 // digestSentence says when the chat's digest comes.
-func digestSentence(c subscriptions.Chat) string {
+func digestSentence(l *locale.Locale, c subscriptions.Chat) string {
 	if c.DigestTime == "" {
-		return "Daily digest: off (<code>/digest 08:00</code> turns it on)."
+		return l.T("digest_sentence_off")
 	}
-	return fmt.Sprintf("Daily digest at <b>%s</b> (%s).", render.Esc(c.DigestTime), render.Esc(c.TimeZone.String()))
+	return l.T("digest_sentence", "Time", render.Esc(c.DigestTime), "Zone", render.Esc(c.TimeZone.String()))
 }
 
-func digestSetText(c subscriptions.Chat) string {
+func digestSetText(l *locale.Locale, c subscriptions.Chat) string {
 	if c.DigestTime == "" {
-		return "Daily digest is off. Alerts still arrive as they happen."
+		return l.T("digest_set_off")
 	}
-	return fmt.Sprintf("🗓 Daily digest at <b>%s</b> (%s). Next one: %s.",
-		render.Esc(c.DigestTime), render.Esc(c.TimeZone.String()), render.Esc(c.NextDigest.In(c.TimeZone).Format("Mon 2 Jan 15:04")))
+	return l.T("digest_set", "Time", render.Esc(c.DigestTime), "Zone", render.Esc(c.TimeZone.String()),
+		"Next", render.Esc(l.DateTime(c.NextDigest.In(c.TimeZone))))
 }
 
-func digestUsageText(c subscriptions.Chat) string {
-	return digestSentence(c) + "\nChange it with <code>/digest 07:30</code>, or <code>/digest off</code>."
+func digestUsageText(l *locale.Locale, c subscriptions.Chat) string {
+	return l.T("digest_usage", "State", digestSentence(l, c))
 }
 
-func stoppedText() string {
-	return "Done: I forgot this chat, what it followed and its settings. /start brings me back."
+func stoppedText(l *locale.Locale) string { return l.T("stopped") }
+
+func unknownCommandText(l *locale.Locale, name string) string {
+	return l.T("unknown_command", "Name", quote(name))
 }
 
-func unknownCommandText(name string) string {
-	return fmt.Sprintf("I don't know /%s. /help lists what I understand.", quote(name))
+func operatorsOnlyText(l *locale.Locale, name string) string {
+	return l.T("operators_only", "Name", render.Esc(name))
 }
 
-func operatorsOnlyText(name string) string {
-	return fmt.Sprintf("🔒 /%s is for the bot's operators.", render.Esc(name))
+func notCommandText(l *locale.Locale) string { return l.T("not_command") }
+
+// topicName is a catalog topic's name in the chat's language.
+func topicName(l *locale.Locale, t match.Topic) string { return t.NameIn(string(l.Lang())) }
+
+// topicKey is the key of the catalog topic what names, in any language; for a name the
+// catalog does not know, its TopicKey.
+func (b *Bot) topicKey(what string) string {
+	if t, ok := b.store.Catalog().Lookup(what); ok {
+		return match.TopicKey(t.Name)
+	}
+	return match.TopicKey(what)
 }
 
-func notCommandText() string {
-	return "Send <code>/follow</code> with words to follow, or /topics to pick topics. /help explains more."
+// localLabels returns labels with the names of catalog topics in l's language; labels itself
+// when no name changes. A label is a topic's when it is the topic's Name exactly: a query
+// typed alike in another case stays as typed.
+func localLabels(catalog *match.Catalog, l *locale.Locale, labels []string) []string {
+	var out []string
+	for i, s := range labels {
+		t, ok := catalog.Lookup(s)
+		if !ok || t.Name != s {
+			continue
+		}
+		if n := topicName(l, t); n != s {
+			if out == nil {
+				out = slices.Clone(labels)
+			}
+			out[i] = n
+		}
+	}
+	if out == nil {
+		return labels
+	}
+	return out
+}
+
+// localDigestItems returns items with their labels in l's language (see localLabels), items
+// itself when none changes.
+func localDigestItems(catalog *match.Catalog, l *locale.Locale, items []subscriptions.DigestItem) []subscriptions.DigestItem {
+	var out []subscriptions.DigestItem
+	for k := range items {
+		labels := localLabels(catalog, l, items[k].Labels)
+		if len(labels) > 0 && &labels[0] == &items[k].Labels[0] {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(items)
+		}
+		out[k].Labels = labels
+	}
+	if out == nil {
+		return items
+	}
+	return out
 }

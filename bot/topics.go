@@ -17,14 +17,14 @@ func (b *Bot) topicsKeyboardPage(ctx context.Context, in incoming, page int) (*m
 	if err != nil {
 		return nil, err
 	}
-	return topicsKeyboard(b.store.Catalog(), subs, in.threadID, page), nil
+	return topicsKeyboard(in.l, b.store.Catalog(), subs, in.threadID, page), nil
 }
 
 // topicsPage turns the topics keyboard under m to another page, in place.
 func (b *Bot) topicsPage(ctx context.Context, in incoming, m *models.Message, arg string) (string, error) {
 	page, err := strconv.Atoi(arg)
 	if err != nil || page < 0 || page >= topicPages(b.store.Catalog()) {
-		return "This button no longer works; send /topics again.", nil
+		return in.l.T("topics_button_gone"), nil
 	}
 	kb, err := b.topicsKeyboardPage(ctx, in, page)
 	if err != nil {
@@ -36,7 +36,7 @@ func (b *Bot) topicsPage(ctx context.Context, in incoming, m *models.Message, ar
 
 func (b *Bot) topicsCommand(ctx context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
 	kb, err := b.topicsKeyboard(ctx, in)
-	return reply{text: topicsText(), keyboard: kb}, err
+	return reply{text: topicsText(in.l), keyboard: kb}, err
 }
 
 func (b *Bot) topicsKeyboard(ctx context.Context, in incoming) (*models.InlineKeyboardMarkup, error) {
@@ -44,28 +44,29 @@ func (b *Bot) topicsKeyboard(ctx context.Context, in incoming) (*models.InlineKe
 	if err != nil {
 		return nil, err
 	}
-	return topicsKeyboard(b.store.Catalog(), subs, in.threadID, 0), nil
+	return topicsKeyboard(in.l, b.store.Catalog(), subs, in.threadID, 0), nil
 }
 
 func (b *Bot) toggleTopic(ctx context.Context, in incoming, m *models.Message, key string) (string, error) {
 	t, ok := b.store.Catalog().Lookup(key)
 	if !ok {
-		return "That topic is no longer offered.", nil
+		return in.l.T("topic_gone"), nil
 	}
 	removed, err := b.store.UnfollowTopic(ctx, in.chat.ID, in.threadID, t.Name)
 	if err != nil {
 		return "", err
 	}
-	answer := "Stopped following " + t.Name
+	name := topicName(in.l, t)
+	answer := in.l.T("unfollowed_short", "Label", name)
 	if !removed {
 		_, err := b.store.FollowTopic(ctx, in.chat.ID, in.threadID, t.Name)
 		if errors.Is(err, subscriptions.ErrTooManySubscriptions) {
-			return "This chat follows too many things already.", nil
+			return in.l.T("too_many_short"), nil
 		}
 		if err != nil {
 			return "", err
 		}
-		answer = "Following " + t.Name
+		answer = in.l.T("following_short", "Label", name)
 	}
 	kb, err := b.topicsKeyboardPage(ctx, in, topicPage(b.store.Catalog(), match.TopicKey(t.Name)))
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"livealert/subscriptions"
-	"livealert/subscriptions/match"
 )
 
 func (b *Bot) unfollow(ctx context.Context, in incoming, _ subscriptions.Chat, args string) (reply, error) {
@@ -15,25 +14,25 @@ func (b *Bot) unfollow(ctx context.Context, in incoming, _ subscriptions.Chat, a
 		return reply{}, err
 	}
 	if args == "" {
-		return reply{text: unfollowPickText(len(subs)), keyboard: unfollowKeyboard(b.store.Catalog(), subs)}, nil
+		return reply{text: unfollowPickText(in.l, len(subs)), keyboard: unfollowKeyboard(in.l, b.store.Catalog(), subs)}, nil
 	}
 	for _, s := range subs {
 		if s.ThreadID != in.threadID {
 			continue
 		}
-		if s.Query == args || (s.Topic != "" && s.Topic == match.TopicKey(args)) {
+		if s.Query == args || (s.Topic != "" && s.Topic == b.topicKey(args)) {
 			removed, err := b.store.Unfollow(ctx, in.chat.ID, s.ID)
-			return reply{text: unfollowedText(s.Label(b.store.Catalog()), removed)}, err
+			return reply{text: unfollowedText(in.l, label(in.l, s, b.store.Catalog()), removed)}, err
 		}
 	}
-	return reply{text: unfollowedText(args, false)}, nil
+	return reply{text: unfollowedText(in.l, args, false)}, nil
 }
 
 func (b *Bot) unfollowButton(ctx context.Context, in incoming, m *models.Message, arg string) (string, error) {
 	var id int64
 	for _, r := range arg {
 		if r < '0' || r > '9' {
-			return "This button no longer works.", nil
+			return in.l.T("button_gone_short"), nil
 		}
 		id = id*10 + int64(r-'0')
 	}
@@ -41,24 +40,24 @@ func (b *Bot) unfollowButton(ctx context.Context, in incoming, m *models.Message
 	if err != nil {
 		return "", err
 	}
-	label := ""
+	name := ""
 	for _, s := range subs {
 		if s.ID == id {
-			label = s.Label(b.store.Catalog())
+			name = label(in.l, s, b.store.Catalog())
 		}
 	}
 	removed, err := b.store.Unfollow(ctx, in.chat.ID, id)
 	if err != nil || !removed {
-		return "Already gone.", err
+		return in.l.T("already_gone"), err
 	}
 	subs, err = b.store.Subscriptions(ctx, in.chat.ID)
 	if err != nil {
 		return "", err
 	}
-	text := unfollowPickText(len(subs))
+	text := unfollowPickText(in.l, len(subs))
 	if in.replyTo != 0 {
-		text = channelNote(in.chat.Title) + text // as send headed it
+		text = channelNote(in.l, in.chat.Title) + text // as send headed it
 	}
-	b.editMessage(ctx, m, reply{text: text, keyboard: unfollowKeyboard(b.store.Catalog(), subs)})
-	return "Stopped following " + label, nil
+	b.editMessage(ctx, m, reply{text: text, keyboard: unfollowKeyboard(in.l, b.store.Catalog(), subs)})
+	return in.l.T("unfollowed_short", "Label", name), nil
 }

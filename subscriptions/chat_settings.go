@@ -3,6 +3,7 @@ package subscriptions
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -120,6 +121,28 @@ func (s *Store) SetQuietHours(ctx context.Context, id int64, start, end string) 
 		return Chat{}, fmt.Errorf("subscriptions: set quiet hours of chat %d: %w", id, err)
 	}
 	return s.Chat(ctx, id)
+}
+
+// SetLanguage sets the language the bot writes to the chat in (see Chat.Language).
+func (s *Store) SetLanguage(ctx context.Context, id int64, language string) (Chat, error) {
+	if err := s.exec(ctx, "set language", `UPDATE chats SET language = ? WHERE id = ?`, language, id); err != nil {
+		return Chat{}, err
+	}
+	return s.Chat(ctx, id)
+}
+
+// ChatLanguage returns the chat's language (see Chat.Language), and false for a chat it does
+// not know.
+func (s *Store) ChatLanguage(ctx context.Context, id int64) (string, bool, error) {
+	var lang string
+	err := s.reader.QueryRowContext(ctx, `SELECT language FROM chats WHERE id = ?`, id).Scan(&lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("subscriptions: language of chat %d: %w", id, err)
+	}
+	return lang, true, nil
 }
 
 // MuteChat stops the chat's instant alerts until until (zero: unmute now). Entries matched

@@ -26,7 +26,10 @@ type Chat struct {
 	QuietStart, QuietEnd string
 	// MutedUntil is when the chat's instant alerts resume; zero when not muted.
 	MutedUntil time.Time
-	Created    time.Time
+	// Language is the code of the language the bot writes to the chat in (en, uk, ru…); ""
+	// for the bot's default language. The store keeps it and does not read it.
+	Language string
+	Created  time.Time
 }
 
 // ChatInfo is what Telegram tells about a chat.
@@ -34,6 +37,9 @@ type ChatInfo struct {
 	ID    int64
 	Type  string
 	Title string
+	// Language is the chat's language when it is new (see Chat.Language); StartChat keeps a
+	// known chat's language.
+	Language string
 }
 
 // StartChat records the chat with the defaults from Options when it is new, and marks it
@@ -49,9 +55,9 @@ func (s *Store) StartChat(ctx context.Context, info ChatInfo) (Chat, bool, error
 			created = true
 			next := NextDigest(now, s.opts.DigestTime, s.opts.TimeZone)
 			_, err = tx.ExecContext(ctx, `
-				INSERT INTO chats (id, type, title, time_zone, digest_time, next_digest_at, digest_cursor, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM matches), ?)`,
-				info.ID, info.Type, info.Title, s.opts.TimeZone.String(), s.opts.DigestTime, unix(next), unix(now))
+				INSERT INTO chats (id, type, title, time_zone, digest_time, next_digest_at, digest_cursor, created_at, language)
+				VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM matches), ?, ?)`,
+				info.ID, info.Type, info.Title, s.opts.TimeZone.String(), s.opts.DigestTime, unix(next), unix(now), info.Language)
 			return err
 		case err != nil:
 			return err
@@ -86,7 +92,7 @@ func (s *Store) Chat(ctx context.Context, id int64) (Chat, error) {
 
 // chatColumns lists the columns scanChat reads, in its order.
 const chatColumns = `id, type, title, active, time_zone, digest_time, digest_thread, next_digest_at, created_at,
-	quiet_start, quiet_end, muted_until`
+	quiet_start, quiet_end, muted_until, language`
 
 // scanChat reads a row of chatColumns, then extra.
 func (s *Store) scanChat(row interface{ Scan(...any) error }, extra ...any) (Chat, error) {
@@ -96,7 +102,7 @@ func (s *Store) scanChat(row interface{ Scan(...any) error }, extra ...any) (Cha
 	var next sql.NullInt64
 	var created, muted int64
 	dest := append([]any{&c.ID, &c.Type, &c.Title, &active, &zone, &c.DigestTime, &c.DigestThread, &next, &created,
-		&c.QuietStart, &c.QuietEnd, &muted}, extra...)
+		&c.QuietStart, &c.QuietEnd, &muted, &c.Language}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return Chat{}, err
 	}

@@ -21,6 +21,8 @@ type Delivery struct {
 	ThreadID int
 	// TimeZone is the chat's, for showing times.
 	TimeZone *time.Location
+	// Language is the chat's (see Chat.Language), for the words around the entry.
+	Language string
 	Kind     string
 	// Entry and Labels (what matched) are set for alerts.
 	Entry  StoredEntry

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"livealert/bot/locale"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,10 +10,11 @@ import (
 	"livealert/subscriptions"
 )
 
-// Digest renders a chat's digest of items (oldest first) for the day of scheduled, split
-// into messages under Telegram's limit at entry boundaries. It returns nil for no items.
-func Digest(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location, sources map[string]Source) []string {
-	return NewDigestRenderer(sources).Render(items, scheduled, loc)
+// Digest renders a chat's digest of items (oldest first) for the day of scheduled, in l's
+// language, split into messages under Telegram's limit at entry boundaries. It returns nil for
+// no items.
+func Digest(l *locale.Locale, items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location, sources map[string]Source) []string {
+	return NewDigestRenderer(sources).Render(l, items, scheduled, loc)
 }
 
 // DigestRenderer renders digests as Digest does, remembering what the digests of one
@@ -48,8 +50,9 @@ type digestPiece struct {
 }
 
 type digestTimeKey struct {
-	loc *time.Location
-	sec int64
+	lang locale.Lang
+	loc  *time.Location
+	sec  int64
 }
 
 type digestLabelCount struct {
@@ -90,13 +93,14 @@ func (r *DigestRenderer) title(e *subscriptions.StoredEntry) digestPiece {
 	return t.digestPiece
 }
 
-// time returns t's time of day and weekday in loc ("Fri 14:48"); it is plain text.
-func (r *DigestRenderer) time(t time.Time, loc *time.Location) digestPiece {
-	k := digestTimeKey{loc, t.Unix()} // the format shows no seconds
+// time returns t's time of day and weekday in loc, in l's language ("Fri 14:48"); it is plain
+// text.
+func (r *DigestRenderer) time(l *locale.Locale, t time.Time, loc *time.Location) digestPiece {
+	k := digestTimeKey{l.Lang(), loc, t.Unix()} // the format shows no seconds
 	if p, ok := r.times[k]; ok {
 		return p
 	}
-	at := t.In(loc).Format("Mon 15:04")
+	at := l.WeekdayTime(t.In(loc))
 	p := digestPiece{at, Length(at)}
 	r.times[k] = p
 	return p
@@ -172,24 +176,23 @@ func labelIndex(counts []digestLabelCount, l string) int {
 }
 
 // Render renders as Digest does, reusing what earlier calls made.
-func (r *DigestRenderer) Render(items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location) []string {
+func (r *DigestRenderer) Render(l *locale.Locale, items []subscriptions.DigestItem, scheduled time.Time, loc *time.Location) []string {
 	if len(items) == 0 {
 		return nil
 	}
 	groups := r.group(items)
-	day := scheduled.In(loc).Format("Mon 2 Jan 2006")
+	day := l.DateYear(scheduled.In(loc))
 	zone := loc.String()
-	const head, headHTML = "📰 Daily digest · ", "📰 <b>Daily digest</b> · "
+	headHTML := l.T("digest_head")
+	headLen := Length(PlainText(headHTML))
+	continued := l.T("digest_continued")
 
 	buf := append(r.buf[:0], headHTML...)
 	buf = append(buf, Esc(day)...)
 	buf = append(buf, '\n')
-	totalsStart := len(buf)
-	buf = appendPlural(buf, len(items), "new entry", "new entries")
-	buf = append(buf, " in "...)
-	buf = appendPlural(buf, len(groups), "topic", "topics")
-	buf = append(buf, " · times in "...)
-	size := Length(head) + Length(day) + 1 + Length(string(buf[totalsStart:])) + Length(zone)
+	totals := l.T("digest_totals", "Entries", l.N("digest_entries", len(items)), "Topics", l.N("digest_topics", len(groups)))
+	buf = append(buf, totals...)
+	size := headLen + Length(day) + 1 + Length(totals) + Length(zone)
 	buf = append(buf, Esc(zone)...)
 
 	var msgs []string
@@ -201,7 +204,7 @@ func (r *DigestRenderer) Render(items []subscriptions.DigestItem, scheduled time
 		headingLen := 2 + label.length + 3 + len(count) // "\n\n" label " · " count
 		for i, it := range g.items {
 			title := r.title(&it.Entry)
-			at := r.time(it.Entry.Published, loc)
+			at := r.time(l, it.Entry.Published, loc)
 			lineLen := 3 + at.length + 1 + title.length // "\n• " at " " title
 			heading := i == 0
 			if heading {
@@ -211,8 +214,8 @@ func (r *DigestRenderer) Render(items []subscriptions.DigestItem, scheduled time
 				msgs = append(msgs, string(buf))
 				buf = append(buf[:0], headHTML...)
 				buf = append(buf, Esc(day)...)
-				buf = append(buf, " (continued)"...)
-				size = Length(head) + Length(day) + len(" (continued)")
+				buf = append(buf, continued...)
+				size = headLen + Length(day) + Length(continued)
 				if !heading {
 					heading, lineLen = true, lineLen+headingLen // the topic's heading again atop the new message
 				}
@@ -232,14 +235,4 @@ func (r *DigestRenderer) Render(items []subscriptions.DigestItem, scheduled time
 	}
 	r.buf = buf
 	return append(msgs, string(buf))
-}
-
-// appendPlural appends Plural(n, one, many).
-func appendPlural(buf []byte, n int, one, many string) []byte {
-	buf = strconv.AppendInt(buf, int64(n), 10)
-	buf = append(buf, ' ')
-	if n == 1 {
-		return append(buf, one...)
-	}
-	return append(buf, many...)
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"livealert/bot/locale"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestDigestGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msgs := Digest(tt.items, tt.scheduled, tt.loc, map[string]Source{"Harbour Wire": wire})
+			msgs := Digest(locale.For(locale.English), tt.items, tt.scheduled, tt.loc, map[string]Source{"Harbour Wire": wire})
 			if len(msgs) != tt.parts {
 				t.Fatalf("%d parts, want %d", len(msgs), tt.parts)
 			}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"livealert/bot/locale"
 	"strings"
 	"time"
 
@@ -13,15 +14,15 @@ import (
 const maxListTitleRunes = 200
 
 // EntryLines renders entries one a line, "• Fri 5 Jan 14:48 UTC <a>Title</a> · Source", times
-// in loc relative to now.
-func EntryLines(entries []subscriptions.StoredEntry, now time.Time, loc *time.Location, sources map[string]Source) string {
+// in loc relative to now, dates in l's language.
+func EntryLines(l *locale.Locale, entries []subscriptions.StoredEntry, now time.Time, loc *time.Location, sources map[string]Source) string {
 	var b strings.Builder
 	for _, e := range entries {
 		title := Esc(Truncate(e.Title, maxListTitleRunes))
 		if link := entryLink(e, sources[e.Source]); link != "" {
 			title = fmt.Sprintf("<a href=\"%s\">%s</a>", Esc(link), title)
 		}
-		fmt.Fprintf(&b, "\n• %s %s · %s", Esc(clock(e.Published, now, loc)), title, Esc(e.Source))
+		fmt.Fprintf(&b, "\n• %s %s · %s", Esc(clock(l, e.Published, now, loc)), title, Esc(e.Source))
 	}
 	return b.String()
 }

@@ -7,6 +7,7 @@ package render
 import (
 	"fmt"
 	"html"
+	"livealert/bot/locale"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -72,20 +73,21 @@ func entryLink(e subscriptions.StoredEntry, src Source) string {
 	return src.PageURL
 }
 
-// clock formats t in loc as "14:48 UTC", prefixed with the date ("Fri 5 Jan ") when it is not
-// on now's local day.
-func clock(t, now time.Time, loc *time.Location) string {
+// clock formats t in loc as "14:48 UTC", prefixed with the date in l's language ("Fri 5 Jan ")
+// when it is not on now's local day.
+func clock(l *locale.Locale, t, now time.Time, loc *time.Location) string {
 	lt, ln := t.In(loc), now.In(loc)
 	if lt.Year() == ln.Year() && lt.YearDay() == ln.YearDay() {
 		return lt.Format("15:04 MST")
 	}
-	return lt.Format("Mon 2 Jan 15:04 MST")
+	return l.DateTimeZone(lt)
 }
 
-// Alert renders the instant alert of one entry: what matched, the source, the time in
-// the chat's zone, the bold title, the body up to a budget with the words that matched (terms,
+// Alert renders the instant alert of one entry, in the chat's language (d.Language; the
+// caller resolves "" to its default): what matched, the source, the time in the chat's zone, the bold title, the body up to a budget with the words that matched (terms,
 // normalised) underlined, and the link.
 func Alert(d subscriptions.Delivery, src Source, now time.Time, terms map[string]bool) string {
+	l := locale.For(locale.Lang(d.Language))
 	e := d.Entry
 	if src.Name == "" {
 		src.Name = e.Source // a source no longer configured is still named
@@ -98,7 +100,7 @@ func Alert(d subscriptions.Delivery, src Source, now time.Time, terms map[string
 		}
 		b.WriteString("<b>" + Esc(Truncate(l, 60)) + "</b>")
 	}
-	fmt.Fprintf(&b, " · %s · %s\n", Esc(src.Name), Esc(clock(e.Published, now, d.TimeZone)))
+	fmt.Fprintf(&b, " · %s · %s\n", Esc(src.Name), Esc(clock(l, e.Published, now, d.TimeZone)))
 	if e.Pinned {
 		b.WriteString("📌 ")
 	}
@@ -107,15 +109,7 @@ func Alert(d subscriptions.Delivery, src Source, now time.Time, terms map[string
 		b.WriteString("\n\n" + highlight(body, terms))
 	}
 	if link := entryLink(e, src); link != "" {
-		fmt.Fprintf(&b, "\n\n<a href=\"%s\">Read on %s</a>", Esc(link), Esc(src.Name))
+		b.WriteString("\n\n" + l.T("read_on", "Link", Esc(link), "Source", Esc(src.Name)))
 	}
 	return b.String()
-}
-
-// Plural returns "1 one" for n == 1, else n followed by many ("3 entries").
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"livealert/bot/locale"
 	"strings"
 	"testing"
 	"time"
@@ -115,7 +116,7 @@ func TestDigest(t *testing.T) {
 	}
 	items[3].Entry.URL = "https://news.example/coastguard?id=4&src=digest"
 	sched := time.Date(2024, 5, 15, 8, 0, 0, 0, time.UTC)
-	msgs := Digest(items, sched, time.UTC, map[string]Source{"Harbour Wire": wire})
+	msgs := Digest(locale.For(locale.English), items, sched, time.UTC, map[string]Source{"Harbour Wire": wire})
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages, want 1", len(msgs))
 	}
@@ -129,7 +130,7 @@ func TestDigest(t *testing.T) {
 	if s, f := strings.Index(msgs[0], "<b>Storms</b>"), strings.Index(msgs[0], "<b>Ferries</b>"); s < 0 || f < 0 || s > f {
 		t.Fatal("the busiest topic is not first")
 	}
-	if Digest(nil, sched, time.UTC, nil) != nil {
+	if Digest(locale.For(locale.English), nil, sched, time.UTC, nil) != nil {
 		t.Fatal("an empty digest rendered a message")
 	}
 }
@@ -143,7 +144,7 @@ func TestDigestSplitsAtEntryBoundaries(t *testing.T) {
 		label := []string{"Storms", "Ferries", "Council"}[i%3]
 		items = append(items, subscriptions.DigestItem{Entry: e, Labels: []string{label}})
 	}
-	msgs := Digest(items, time.Date(2024, 5, 15, 8, 0, 0, 0, time.UTC), time.UTC, map[string]Source{})
+	msgs := Digest(locale.For(locale.English), items, time.Date(2024, 5, 15, 8, 0, 0, 0, time.UTC), time.UTC, map[string]Source{})
 	if len(msgs) < 3 {
 		t.Fatalf("%d messages for 120 long entries, want at least 3", len(msgs))
 	}

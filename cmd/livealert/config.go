@@ -5,14 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"livealert/bot/locale"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -24,9 +27,12 @@ type Config struct {
 	Sources  []SourceConfig `yaml:"sources"`
 	Topics   []TopicConfig  `yaml:"topics"`
 	Digest   DigestConfig   `yaml:"digest"`
-	Log      LogConfig      `yaml:"log"`
-	HTTP     HTTPConfig     `yaml:"http"`
-	Access   AccessConfig   `yaml:"access"`
+	// DefaultLanguage is the language of chats whose users' language the bot does not write:
+	// en, uk or ru.
+	DefaultLanguage string       `yaml:"default_language"`
+	Log             LogConfig    `yaml:"log"`
+	HTTP            HTTPConfig   `yaml:"http"`
+	Access          AccessConfig `yaml:"access"`
 	// SourcesAlertAfter is how long a source fails before each operator is told.
 	SourcesAlertAfter Duration `yaml:"sources_alert_after"`
 }
@@ -83,6 +89,8 @@ type TopicConfig struct {
 	Description string   `yaml:"description"`
 	Keywords    []string `yaml:"keywords"`
 	Exclude     []string `yaml:"exclude"`
+	// Names are the topic's name in other languages, by language code: {uk: Дрони, ru: Дроны}.
+	Names map[string]string `yaml:"names"`
 }
 
 // DigestConfig holds what new chats start with.
@@ -129,7 +137,24 @@ func defaultConfig() Config {
 		Log:               LogConfig{Level: "info", Format: "text"},
 		Access:            AccessConfig{Mode: "open"},
 		SourcesAlertAfter: Duration(30 * time.Minute),
+		DefaultLanguage:   string(locale.English),
 	}
+}
+
+// knownLanguage reports whether the bot writes the language of code exactly ("uk", not "uk-UA").
+func knownLanguage(code string) bool {
+	lang, ok := locale.Parse(code)
+	return ok && string(lang) == code
+}
+
+// languageList lists the languages the bot writes: "en, ru, uk".
+func languageList() string {
+	var codes []string
+	for _, l := range locale.Languages() {
+		codes = append(codes, string(l))
+	}
+	slices.Sort(codes)
+	return strings.Join(codes, ", ")
 }
 
 // ConfigError lists every problem found in a configuration, each prefixed with its YAML path.
@@ -272,6 +297,9 @@ func (c *Config) Validate() []string {
 			p.add(at+".poll_interval", "must be positive")
 		}
 	}
+	if !knownLanguage(c.DefaultLanguage) {
+		p.add("default_language", "%q is not a language the bot writes (%s)", c.DefaultLanguage, languageList())
+	}
 	topics := map[string]int{}
 	for i, t := range c.Topics {
 		at := fmt.Sprintf("topics[%d]", i)
@@ -285,6 +313,21 @@ func (c *Config) Validate() []string {
 			p.add(at+".name", "%q is also the name of topics[%d]", t.Name, topics[key]-1)
 		default:
 			topics[key] = i + 1
+		}
+		for _, lang := range slices.Sorted(maps.Keys(t.Names)) {
+			name, nkey := t.Names[lang], match.TopicKey(t.Names[lang])
+			switch {
+			case !knownLanguage(lang):
+				p.add(at+".names."+lang, "%q is not a language the bot writes (%s)", lang, languageList())
+			case nkey == "":
+				p.add(at+".names."+lang, "empty name")
+			case len(nkey) > maxTopicKey:
+				p.add(at+".names."+lang, "%q is longer than %d bytes", name, maxTopicKey)
+			case topics[nkey] > 0 && topics[nkey] != i+1:
+				p.add(at+".names."+lang, "%q is also the name of topics[%d]", name, topics[nkey]-1)
+			default:
+				topics[nkey] = i + 1
+			}
 		}
 		if len(t.Keywords) == 0 {
 			p.add(at+".keywords", "missing: a topic needs at least one keyword")

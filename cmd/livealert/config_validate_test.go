@@ -28,6 +28,9 @@ func TestConfigValidatePaths(t *testing.T) {
 		{"access mode", source + "access:\n  mode: closed\n", `access.mode: "closed" is not open or allowlist`},
 		{"access user id", source + "access:\n  mode: allowlist\n  users: [7, 0]\n", "access.users[1]: 0 is not a Telegram user id"},
 		{"http listen", source + "http:\n  listen: nine\n", `http.listen: "nine" is not an address to listen on`},
+		{"default language", source + "default_language: de\n", `default_language: "de" is not a language the bot writes (en, ru, uk)`},
+		{"topic name in an unknown language", source + "topics:\n  - name: t\n    keywords: [x]\n    names: {de: Drohnen}\n", `topics[0].names.de: "de" is not a language the bot writes`},
+		{"translated name of another topic", source + "topics:\n  - name: a\n    keywords: [x]\n  - name: b\n    keywords: [y]\n    names: {uk: A}\n", `topics[1].names.uk: "A" is also the name of topics[0]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"livealert/bot"
+	"livealert/bot/locale"
 	"livealert/sources"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
@@ -94,7 +95,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 	zone, _ := subscriptions.ParseZone(cfg.Digest.TimeZone) // Validate accepted it
 	topics := make([]match.Topic, 0, len(cfg.Topics))
 	for _, t := range cfg.Topics {
-		topics = append(topics, match.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude})
+		topics = append(topics, match.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude, Names: t.Names})
 	}
 	store, err := subscriptions.Open(ctx, subscriptions.Options{
 		Path:       cfg.Storage.Path,
@@ -125,6 +126,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		Token:             token,
 		APIURL:            cfg.Telegram.APIURL,
 		Admins:            cfg.Telegram.Admins,
+		Language:          locale.Lang(cfg.DefaultLanguage),
 		Store:             store,
 		Sources:           srcs,
 		Fetcher:           sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()}),

@@ -2,6 +2,8 @@ package match
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -29,6 +31,16 @@ func NewCatalog(topics []Topic) (*Catalog, error) {
 			return nil, err
 		}
 		c.byKey[key] = len(c.topics)
+		for _, lang := range slices.Sorted(maps.Keys(t.Names)) {
+			k := TopicKey(t.Names[lang])
+			if k == "" || k == key {
+				continue
+			}
+			if j, dup := c.byKey[k]; dup && j != len(c.topics) {
+				return nil, fmt.Errorf("match: topic %q: name %q (%s) is another topic's", t.Name, t.Names[lang], lang)
+			}
+			c.byKey[k] = len(c.topics)
+		}
 		c.topics = append(c.topics, t)
 		c.compiled = append(c.compiled, ct)
 	}
@@ -38,7 +50,7 @@ func NewCatalog(topics []Topic) (*Catalog, error) {
 // Topics returns the catalog's topics in config order.
 func (c *Catalog) Topics() []Topic { return c.topics }
 
-// Lookup finds a topic by its name or key, ignoring case.
+// Lookup finds a topic by its name, a translated name or its key, ignoring case.
 func (c *Catalog) Lookup(name string) (Topic, bool) {
 	i, ok := c.byKey[TopicKey(name)]
 	if !ok {
@@ -53,7 +65,8 @@ func TopicKey(name string) string {
 	return strings.Join(strings.Fields(strings.ToLower(name)), "-")
 }
 
-// Compiled finds a topic's compiled form by its name or key, ignoring case.
+// Compiled finds a topic's compiled form by its name, a translated name or its key, ignoring
+// case.
 func (c *Catalog) Compiled(name string) (*CompiledTopic, bool) {
 	i, ok := c.byKey[TopicKey(name)]
 	if !ok {

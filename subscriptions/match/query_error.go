@@ -126,3 +126,33 @@ func longestValidStart(s string) string {
 	}
 	return ""
 }
+
+// Limits a QueryError's message may name: the longest query and the shortest prefix before a
+// star.
+const (
+	MaxQueryLength  = maxQueryLen
+	MinPrefixLength = minPrefixLen
+)
+
+// queryErrorCodes name each kind, stable across versions. Immutable.
+var queryErrorCodes = [...]string{
+	errEmpty:          "empty",
+	errTooLong:        "too_long",
+	errQuote:          "quote",
+	errOpenParen:      "open_paren",
+	errCloseParen:     "close_paren",
+	errEmptyParens:    "empty_parens",
+	errOnlyExclusions: "only_exclusions",
+	errOrBranch:       "or_branch",
+	errDanglingOr:     "dangling_or",
+	errDanglingAnd:    "dangling_and",
+	errDanglingNot:    "dangling_not",
+	errDash:           "dash",
+	errTitle:          "title",
+	errStarShort:      "star_short",
+	errStarMiddle:     "star_middle",
+}
+
+// Code names the check the query failed ("quote", "dangling_or"…), for messages in other
+// languages than Msg's; stable across versions.
+func (e *QueryError) Code() string { return queryErrorCodes[e.kind] }

@@ -115,7 +115,7 @@ func lexQuery(rs []rune) ([]queryToken, *QueryError) {
 			tok := queryToken{kind: qtWord, pos: i, end: j, raw: rs[i:j], rawPos: i}
 			if len(tok.raw) <= len("AND") { // not every word converted to a string
 				switch string(tok.raw) {
-				case "OR":
+				case "OR", "АБО", "ИЛИ": // Ukrainian and Russian, typed without switching layout
 					tok.kind = qtOr
 				case "AND":
 					tok.kind = qtAnd

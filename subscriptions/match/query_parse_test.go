@@ -23,6 +23,8 @@ func TestParseQuery(t *testing.T) {
 		{"guillemets", `«мирные переговоры»`, `"мирн переговор"`, []string{"мирн", "переговор"}},
 		{"or", "drones OR missiles", "drone OR missile", []string{"drone", "missile"}},
 		{"pipe", "drones|missiles | uav", "drone OR missile OR uav", []string{"drone", "missile", "uav"}},
+		{"ukrainian or", "дрони АБО ракети", "дрон OR ракет", []string{"дрон", "ракет"}},
+		{"russian or", "дроны ИЛИ ракеты", "дрон OR ракет", []string{"дрон", "ракет"}},
 		{"lowercase or is a word", "drones or missiles", "drone AND or AND missile", []string{"drone", "missile", "or"}},
 		{"and binds tighter", "a b OR c", "(a AND b) OR c", []string{"a", "b", "c"}},
 		{"brief example", `"peace talks" OR ceasefire -Gaza`, `("peace talk" OR ceasefire) NOT gaza`, []string{"ceasefire", "peace", "talk"}},

@@ -14,6 +14,17 @@ type Topic struct {
 	// Exclude are queries; an entry any of them matches is not the topic's, whatever its
 	// keywords say.
 	Exclude []string
+	// Names are the topic's name in other languages, by language code ("uk": "Дрони"); a
+	// topic is found by any of them as by Name.
+	Names map[string]string
+}
+
+// NameIn is the topic's name in a language: its translation, else Name.
+func (t Topic) NameIn(lang string) string {
+	if n := t.Names[lang]; n != "" {
+		return n
+	}
+	return t.Name
 }
 
 // CompiledTopic is a Topic with its queries parsed. It is immutable and safe for concurrent

@@ -69,3 +69,26 @@ func TestCompileTopicErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCatalogTranslatedNames: a topic is found by its name in any language, shown in each.
+func TestCatalogTranslatedNames(t *testing.T) {
+	c, err := NewCatalog([]Topic{{Name: "Drones", Keywords: []string{"drone"}, Names: map[string]string{"uk": "Дрони", "ru": "Дроны"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Drones", "drones", "Дрони", "дроны"} {
+		if tp, ok := c.Lookup(name); !ok || tp.Name != "Drones" {
+			t.Errorf("Lookup(%q) = %q, %v", name, tp.Name, ok)
+		}
+		if _, ok := c.Compiled(name); !ok {
+			t.Errorf("Compiled(%q) not found", name)
+		}
+	}
+	tp, _ := c.Lookup("drones")
+	if tp.NameIn("uk") != "Дрони" || tp.NameIn("de") != "Drones" {
+		t.Errorf("NameIn: %q, %q", tp.NameIn("uk"), tp.NameIn("de"))
+	}
+	if _, err := NewCatalog([]Topic{{Name: "A", Keywords: []string{"a"}}, {Name: "B", Keywords: []string{"b"}, Names: map[string]string{"uk": "a"}}}); err == nil {
+		t.Error("a translated name equal to another topic's name is accepted")
+	}
+}
