@@ -25,6 +25,7 @@ const tokenEnv = "LIVEALERT_TELEGRAM_TOKEN"
 // program is livealert with its surroundings: the process's streams and environment, and the
 // clock and digest tick that tests replace.
 type program struct {
+	stdin          io.Reader // nil reads as empty
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
@@ -36,13 +37,16 @@ type program struct {
 }
 
 func newProgram() *program {
-	return &program{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}
+	return &program{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}
 }
 
 // run parses the command line and runs livealert until ctx ends.
 func (p *program) run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "source" {
 		return p.sourceCommand(ctx, args[1:])
+	}
+	if len(args) > 0 && args[0] == "console" {
+		return p.consoleCommand(ctx, args[1:])
 	}
 	fs := flag.NewFlagSet("livealert", flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
@@ -90,30 +94,41 @@ func newLogger(w io.Writer, c LogConfig) *slog.Logger {
 
 // serve opens the store and runs the bot until ctx ends.
 func (p *program) serve(ctx context.Context, cfg Config, token string, logger *slog.Logger) error {
+	store, err := p.openStore(ctx, cfg, p.now, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	srcs := make([]sources.Source, 0, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		srcs = append(srcs, s.source())
+	}
+	logger.Info("livealert starting", "version", version, "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(cfg.Topics))
+	err = p.runBot(ctx, cfg, store, token, srcs, p.now, logger)
+	logger.Info("livealert stopped")
+	return err
+}
+
+// openStore opens the store of cfg: its database, catalog and digest defaults, on the clock now.
+func (p *program) openStore(ctx context.Context, cfg Config, now func() time.Time, logger *slog.Logger) (*subscriptions.Store, error) {
 	zone, _ := subscriptions.ParseZone(cfg.Digest.TimeZone) // Validate accepted it
 	topics := make([]match.Topic, 0, len(cfg.Topics))
 	for _, t := range cfg.Topics {
 		topics = append(topics, match.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude})
 	}
-	store, err := subscriptions.Open(ctx, subscriptions.Options{
+	return subscriptions.Open(ctx, subscriptions.Options{
 		Path:       cfg.Storage.Path,
 		Topics:     topics,
 		DigestTime: cfg.Digest.Time,
 		TimeZone:   zone,
-		Now:        p.now,
+		Now:        now,
 		Logger:     logger,
 	})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+}
 
-	srcs := make([]sources.Source, 0, len(cfg.Sources))
-	for _, s := range cfg.Sources {
-		srcs = append(srcs, s.source())
-	}
-	logger.Info("livealert starting", "version", version, "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
-	err = bot.Run(ctx, bot.Options{
+// runBot runs the bot of cfg on store, watching srcs, with the clock now, until ctx ends.
+func (p *program) runBot(ctx context.Context, cfg Config, store *subscriptions.Store, token string, srcs []sources.Source, now func() time.Time, logger *slog.Logger) error {
+	return bot.Run(ctx, bot.Options{
 		Token:         token,
 		APIURL:        cfg.Telegram.APIURL,
 		Admins:        cfg.Telegram.Admins,
@@ -121,13 +136,11 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		Sources:       srcs,
 		Fetcher:       sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()}),
 		Logger:        logger,
-		Now:           p.now,
+		Now:           now,
 		DigestTick:    p.digestTick,
 		PollTimeout:   p.pollTimeout,
 		GroupInterval: p.groupInterval,
 		Rate:          cfg.Telegram.Rate,
 		PaidBroadcast: cfg.Telegram.PaidBroadcast,
 	})
-	logger.Info("livealert stopped")
-	return err
 }
