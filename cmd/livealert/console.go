@@ -187,12 +187,12 @@ func (p *program) console(ctx context.Context, o consoleOptions) error {
 		q.pollTimeout = 10 * time.Second
 	}
 	botCtx, stopBot := context.WithCancel(ctx)
-	botDone := make(chan error, 1)
-	go func() { botDone <- q.runBot(botCtx, cfg, store, api.Token(), srcs, clock.Now, logger) }()
-	stop := func() error {
-		stopBot()
-		return <-botDone
-	}
+	botStopped := make(chan struct{})
+	var botErr error
+	go func() {
+		defer close(botStopped)
+		botErr = q.runBot(botCtx, cfg, store, api.Token(), srcs, clock.Now, logger)
+	}()
 
 	c := &consoleSession{api: api, store: store, clock: clock, replay: rp, user: consoleUser, chat: fakebotapi.PrivateChat(consoleUser),
 		seen: map[consoleMsgKey]int{}, answered: map[string]bool{}}
@@ -203,16 +203,35 @@ func (p *program) console(ctx context.Context, o consoleOptions) error {
 	}
 	var sessionErr error
 	if in, ok := terminalOf(p.stdin, p.stdout); ok {
-		sessionErr = c.runTerminal(ctx, in, botDone)
+		sessionErr = c.runTerminal(ctx, in, p.stdout, botStopped, consoleIntro(o, cfg, rp, srcs))
 	} else {
 		c.out = p.stdout
-		sessionErr = c.runPiped(ctx, p.stdin, botDone)
+		sessionErr = c.runPiped(ctx, p.stdin, botStopped)
 	}
-	botErr := stop()
+	stopBot()
+	<-botStopped
 	if sessionErr != nil {
 		return sessionErr
 	}
 	return botErr
+}
+
+// consoleIntro is what the terminal shows first: what runs, and what to try.
+func consoleIntro(o consoleOptions, cfg Config, rp *replay, srcs []sources.Source) []string {
+	lines := []string{"livealert console — the real bot, with you as a user in a private chat; no Telegram, no token."}
+	switch {
+	case rp != nil && o.replay == "":
+		lines = append(lines, fmt.Sprintf("Replaying the built-in demo live blog (fictional): %d updates, one every few seconds, then the day's digest.", len(rp.entries)))
+	case rp != nil:
+		lines = append(lines, fmt.Sprintf("Replaying %s: %d entries, %.0f times faster than published, then the day's digest.", o.replay, len(rp.entries), rp.speed))
+	default:
+		lines = append(lines, fmt.Sprintf("Polling the %d sources of the configuration for real: what your topics would send.", len(srcs)))
+	}
+	lines = append(lines,
+		"Try: tap a topic by typing its number · /follow drones · /digest 20:00 · /help",
+		":group — a group where you are an administrator · :member — one where you are not · :quit or Ctrl-D leaves",
+		"")
+	return lines
 }
 
 // replayName names a replayed page in alerts: its file name, or its URL's host.
@@ -275,7 +294,7 @@ var errQuit = errors.New("console: quit")
 
 // runPiped sends the lines of in, each after the reply to the one before, then runs the
 // replay to its end and the digest after it, printing every message as plain text.
-func (c *consoleSession) runPiped(ctx context.Context, in io.Reader, botDone <-chan error) error {
+func (c *consoleSession) runPiped(ctx context.Context, in io.Reader, botStopped <-chan struct{}) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	printed := make(chan struct{})
@@ -298,10 +317,9 @@ func (c *consoleSession) runPiped(ctx context.Context, in io.Reader, botDone <-c
 		// Real sources: run until interrupted.
 		select {
 		case <-ctx.Done():
-			return nil
-		case err := <-botDone:
-			return err
+		case <-botStopped:
 		}
+		return nil
 	}
 	if err := c.finishReplay(ctx); err != nil {
 		if ctx.Err() != nil {

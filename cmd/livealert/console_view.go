@@ -37,6 +37,7 @@ var sgr = map[models.MessageEntityType]string{
 // address is followed by the address in brackets, so that it can be read and copied.
 func (st textStyle) entityText(text string, entities []models.MessageEntity) string {
 	var b strings.Builder
+	units := utf16.Encode([]rune(text))
 	var active []string // SGR codes in force
 	var link string     // the link being written, "" for none
 	pos := 0            // UTF-16 offset of the next rune
@@ -45,7 +46,7 @@ func (st textStyle) entityText(text string, entities []models.MessageEntity) str
 			if (e.Type == models.MessageEntityTypeTextLink || e.Type == models.MessageEntityTypeURL) &&
 				e.Offset <= pos && pos < e.Offset+e.Length {
 				if e.Type == models.MessageEntityTypeURL {
-					return string(utf16.Decode(utf16.Encode([]rune(text))[e.Offset : e.Offset+e.Length]))
+					return string(utf16.Decode(units[e.Offset : e.Offset+e.Length]))
 				}
 				return e.URL
 			}
@@ -82,7 +83,7 @@ func (st textStyle) entityText(text string, entities []models.MessageEntity) str
 					codes = append(codes, c)
 				}
 			}
-			if linkAt(pos) != "" && !slices.Contains(codes, "4") {
+			if l := linkAt(pos); l != "" && !(st.hideLink != nil && st.hideLink(l)) && !slices.Contains(codes, "4") {
 				codes = append(codes, "4")
 			}
 		}
