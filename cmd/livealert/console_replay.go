@@ -130,30 +130,10 @@ func (r *replay) visibleLocked() int {
 	return n
 }
 
-// untilNext is the wall time until the next entry appears, or false when none is left.
-func (r *replay) untilNext() (time.Duration, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := r.visibleLocked()
-	if n == len(r.entries) {
-		return 0, false
-	}
-	if r.started.IsZero() {
-		return replayLead, true
-	}
-	return time.Duration(float64(r.entries[n].Published.Sub(r.clockLocked())) / r.speed), true
-}
-
-// over reports whether every entry has been served and the poll that first served them all
-// has been handled: the watcher polls a source sequentially, so a second poll answered with
-// every entry means the first one's entries are stored.
-func (r *replay) over() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.fullServes >= 2
-}
-
-// waitOver blocks until the replay is over or ctx ends.
+// waitOver blocks until the replay is over, or ctx ends: every entry has been served and
+// the poll that first served them all has been handled (the watcher polls a source
+// sequentially, so a second poll answered with every entry means the first one's entries
+// are stored).
 func (r *replay) waitOver(ctx context.Context) error {
 	for {
 		r.mu.Lock()
