@@ -24,6 +24,7 @@ const tokenEnv = "LIVEALERT_TELEGRAM_TOKEN"
 // program is livealert with its surroundings: the process's streams and environment, and the
 // clock and digest tick that tests replace.
 type program struct {
+	stdin          io.Reader // nil reads as empty
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
@@ -35,7 +36,7 @@ type program struct {
 }
 
 func newProgram() *program {
-	return &program{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}
+	return &program{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}
 }
 
 // run parses the command line and runs livealert until ctx ends.
@@ -46,12 +47,15 @@ func (p *program) run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return p.healthcheckCommand(ctx, args[1:])
 	}
+	if len(args) > 0 && args[0] == "console" {
+		return p.consoleCommand(ctx, args[1:])
+	}
 	fs := flag.NewFlagSet("livealert", flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
 	configPath := fs.String("config", "config.yaml", "the YAML configuration `file`")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert source check URL|FILE [-format F]\n       livealert healthcheck [-config FILE]\n       livealert -version\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert console [-config FILE] [-replay FILE|URL] [-speed N] [-db FILE]\n       livealert source check URL|FILE [-format F]\n       livealert healthcheck [-config FILE]\n       livealert -version\n\n"+
 			"Runs the bot. The token comes from $%s or telegram.token_file.\n\n", tokenEnv)
 		fs.PrintDefaults()
 	}
@@ -92,24 +96,11 @@ func newLogger(w io.Writer, c LogConfig) *slog.Logger {
 
 // serve opens the store and runs the bot until ctx ends.
 func (p *program) serve(ctx context.Context, cfg Config, token string, logger *slog.Logger) error {
-	zone, _ := subscriptions.ParseZone(cfg.Digest.TimeZone) // Validate accepted it
-	topics := make([]match.Topic, 0, len(cfg.Topics))
-	for _, t := range cfg.Topics {
-		topics = append(topics, match.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude, Names: t.Names})
-	}
-	store, err := subscriptions.Open(ctx, subscriptions.Options{
-		Path:       cfg.Storage.Path,
-		Topics:     topics,
-		DigestTime: cfg.Digest.Time,
-		TimeZone:   zone,
-		Now:        p.now,
-		Logger:     logger,
-	})
+	store, err := p.openStore(ctx, cfg, p.now, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-
 	srcs := make([]sources.Source, 0, len(cfg.Sources))
 	for _, s := range cfg.Sources {
 		srcs = append(srcs, s.source())
@@ -121,8 +112,33 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		}
 		logger.Info("serving health and metrics", "address", listener.Addr().String())
 	}
-	logger.Info("livealert starting", "version", buildVersion(), "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(topics))
-	err = bot.Run(ctx, bot.Options{
+	logger.Info("livealert starting", "version", buildVersion(), "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(cfg.Topics))
+	err = p.runBot(ctx, cfg, store, token, srcs, p.now, logger, listener)
+	logger.Info("livealert stopped")
+	return err
+}
+
+// openStore opens the store of cfg: its database, catalog and digest defaults, on the clock now.
+func (p *program) openStore(ctx context.Context, cfg Config, now func() time.Time, logger *slog.Logger) (*subscriptions.Store, error) {
+	zone, _ := subscriptions.ParseZone(cfg.Digest.TimeZone) // Validate accepted it
+	topics := make([]match.Topic, 0, len(cfg.Topics))
+	for _, t := range cfg.Topics {
+		topics = append(topics, match.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude, Names: t.Names})
+	}
+	return subscriptions.Open(ctx, subscriptions.Options{
+		Path:       cfg.Storage.Path,
+		Topics:     topics,
+		DigestTime: cfg.Digest.Time,
+		TimeZone:   zone,
+		Now:        now,
+		Logger:     logger,
+	})
+}
+
+// runBot runs the bot of cfg on store, watching srcs, with the clock now, until ctx ends;
+// it serves health and metrics on listener when that is not nil.
+func (p *program) runBot(ctx context.Context, cfg Config, store *subscriptions.Store, token string, srcs []sources.Source, now func() time.Time, logger *slog.Logger, listener net.Listener) error {
+	return bot.Run(ctx, bot.Options{
 		Token:             token,
 		APIURL:            cfg.Telegram.APIURL,
 		Admins:            cfg.Telegram.Admins,
@@ -131,7 +147,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		Sources:           srcs,
 		Fetcher:           sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()}),
 		Logger:            logger,
-		Now:               p.now,
+		Now:               now,
 		DigestTick:        p.digestTick,
 		PollTimeout:       p.pollTimeout,
 		HTTP:              listener,
@@ -141,6 +157,4 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		Rate:              cfg.Telegram.Rate,
 		PaidBroadcast:     cfg.Telegram.PaidBroadcast,
 	})
-	logger.Info("livealert stopped")
-	return err
 }
