@@ -244,3 +244,16 @@ func (s *Server) PostWebhook(ctx context.Context, id int64, secret string) (int,
 	}
 	return s.post(ctx, w.url, secret, raw)
 }
+
+// Update returns update id as the server sent or would send it, and false when no update
+// has that id.
+func (s *Server) Update(id int64) (models.Update, bool) {
+	s.mu.Lock()
+	raw, ok := s.sent[id]
+	s.mu.Unlock()
+	var u models.Update
+	if !ok || json.Unmarshal(raw, &u) != nil {
+		return models.Update{}, false
+	}
+	return u, true
+}
