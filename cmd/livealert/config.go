@@ -45,6 +45,8 @@ type TelegramConfig struct {
 	// free limit, or 1000 with PaidBroadcast (allow_paid_broadcast, billed in Stars).
 	Rate          float64 `yaml:"rate"`
 	PaidBroadcast bool    `yaml:"paid_broadcast"`
+	// Webhook, when its URL is set, has Telegram deliver updates instead of long polling.
+	Webhook WebhookConfig `yaml:"webhook"`
 }
 
 // StorageConfig says where state lives.
@@ -206,6 +208,7 @@ func (c *Config) Validate() []string {
 	case !c.Telegram.PaidBroadcast && c.Telegram.Rate > maxFreeRate:
 		p.add("telegram.rate", "%g is over %d, Telegram's limit (up to %d with telegram.paid_broadcast: true, billed in Stars)", c.Telegram.Rate, maxFreeRate, maxPaidRate)
 	}
+	c.Telegram.Webhook.validate(&p)
 	if c.HTTP.Listen != "" {
 		if _, port, err := net.SplitHostPort(c.HTTP.Listen); err != nil || port == "" {
 			p.add("http.listen", "%q is not an address to listen on, like :9090 or 127.0.0.1:9090", c.HTTP.Listen)

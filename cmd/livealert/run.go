@@ -75,6 +75,9 @@ func (p *program) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := p.checkWebhook(cfg, *configPath); err != nil {
+		return err
+	}
 	logger := newLogger(p.stderr, cfg.Log)
 	return p.serve(ctx, cfg, token, logger)
 }
@@ -136,6 +139,8 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		GroupInterval: p.groupInterval,
 		Rate:          cfg.Telegram.Rate,
 		PaidBroadcast: cfg.Telegram.PaidBroadcast,
+		WebhookURL:    cfg.Telegram.Webhook.URL,
+		WebhookSecret: p.getenv(webhookSecretEnv),
 	})
 	logger.Info("livealert stopped")
 	return err
