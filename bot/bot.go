@@ -42,7 +42,8 @@ type Options struct {
 	Now func() time.Time
 	// DigestTick is the cron spec of the digest tick; every minute when "".
 	DigestTick string
-	// PollTimeout is getUpdates' long-polling timeout; 50s when zero.
+	// PollTimeout is getUpdates' long-polling timeout, and in webhook mode how often the bot
+	// asks getWebhookInfo; 50s when zero.
 	PollTimeout time.Duration
 	// Rate caps messages per second over all chats: deliver.DefaultRate (25) when zero, no cap
 	// when negative.
@@ -137,7 +138,7 @@ func (b *Bot) run(ctx context.Context) error {
 		g.Go(func() error { return b.sender.Run(ctx) })
 		if b.webhook != nil {
 			b.webhook.online.Store(true) // serveHTTP hands deliveries to the dispatcher
-			<-ctx.Done()
+			b.watchWebhook(ctx)
 		} else {
 			b.tg.Start(ctx)
 		}

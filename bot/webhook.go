@@ -106,6 +106,38 @@ func (b *Bot) setWebhook(ctx context.Context) error {
 	}
 }
 
+// watchWebhook asks Telegram about the webhook every PollTimeout until ctx ends: the answers
+// keep /readyz's "Telegram answered" fresh without long polling, and what Telegram reports
+// is logged — deliveries failing (a proxy in the way, a certificate), or another URL set (by
+// another instance with the same token).
+func (b *Bot) watchWebhook(ctx context.Context) {
+	t := time.NewTicker(b.opts.PollTimeout)
+	defer t.Stop()
+	var lastError int
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		info, err := b.tg.GetWebhookInfo(ctx)
+		switch {
+		case err != nil:
+			if ctx.Err() == nil {
+				b.log.Warn("get webhook info failed", "error", b.redact(err))
+			}
+		case info.URL != b.webhook.url:
+			b.log.Error("the webhook set is not this bot's: another instance uses the token?", "url", info.URL)
+		case info.LastErrorDate > lastError:
+			if lastError != 0 || time.Since(time.Unix(int64(info.LastErrorDate), 0)) < b.opts.PollTimeout {
+				b.log.Warn("telegram reports failed webhook deliveries", "error", b.secrets.mask(info.LastErrorMessage),
+					"at", time.Unix(int64(info.LastErrorDate), 0).UTC(), "pending_updates", info.PendingUpdateCount)
+			}
+			lastError = info.LastErrorDate
+		}
+	}
+}
+
 // serveWebhook answers Telegram's deliveries to the webhook path; updates are handled under
 // ctx, the bot's.
 //

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"livealert/bot/deliver"
 	"livealert/subscriptions"
@@ -219,5 +220,35 @@ func TestWebhookConfig(t *testing.T) {
 	}
 	if got := bot.secrets.mask("secret=" + bot.webhook.secret); got != "secret=<redacted>" {
 		t.Fatalf("webhook secret not masked: %q", got)
+	}
+}
+
+// TestWebhookKeepsReadiness: without long polling, the bot asks getWebhookInfo every
+// PollTimeout, which keeps /readyz's "Telegram answered" fresh.
+func TestWebhookKeepsReadiness(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	h := newHarness(t, harnessOptions{Bot: func(o *Options) {
+		o.HTTP, o.WebhookURL, o.PollTimeout = ln, base+"/hook", 20*time.Millisecond
+	}})
+	h.start()
+	h.clock.Advance(telegramStale + time.Minute)
+	if err := h.api.WaitCalls(h.waitCtx(), "getWebhookInfo", h.api.Calls("getWebhookInfo")+2); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/readyz in webhook mode: %d, want 200", resp.StatusCode)
+	}
+	if info, ok := h.api.Webhook(); !ok || !validWebhookSecret(info.SecretToken) {
+		t.Fatalf("webhook %+v: want a made-up secret", info)
 	}
 }
