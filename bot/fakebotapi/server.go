@@ -9,7 +9,8 @@
 // length limits counted in UTF-16 after parsing, "message is not modified",
 // inline keyboard rules, and Telegram's error replies, which can also be
 // injected (FailNext, BlockChat, MigrateChat) or produced by rate limits
-// (Options.EnforceLimits).
+// (Options.EnforceLimits). After setWebhook it POSTs updates to the webhook
+// until answered 200, as Telegram does (see Webhook, PostWebhook).
 //
 // All methods of Server are safe for concurrent use.
 package fakebotapi
