@@ -43,7 +43,8 @@ type Options struct {
 	Now func() time.Time
 	// DigestTick is the cron spec of the digest tick; every minute when "".
 	DigestTick string
-	// PollTimeout is getUpdates' long-polling timeout; 50s when zero.
+	// PollTimeout is getUpdates' long-polling timeout, and in webhook mode how often the bot
+	// asks getWebhookInfo; 50s when zero.
 	PollTimeout time.Duration
 	// Rate caps messages per second over all chats: deliver.DefaultRate (25) when zero, no cap
 	// when negative.
@@ -69,6 +70,13 @@ type Options struct {
 	// HTTP, when set, is where the bot serves /healthz, /readyz and /metrics until it stops;
 	// the bot closes it.
 	HTTP net.Listener
+	// WebhookURL, when set, is the public URL Telegram delivers updates to instead of long
+	// polling (setWebhook); the bot serves its path on HTTP, which must be set (a reverse
+	// proxy may stand between). When "", the bot long-polls and deletes any webhook.
+	WebhookURL string
+	// WebhookSecret is the secret_token Telegram sends with every delivery (1-256 of
+	// A-Z a-z 0-9 _ -); a random one at each start when "". It never appears in a log line.
+	WebhookSecret string
 
 	// unpacedReplies leaves the chats' limiters out of replies (deliver.Options.UnpacedReplies):
 	// for tests against a fake that does not enforce Telegram's limits.
@@ -100,6 +108,7 @@ type Bot struct {
 	chatAdmins adminCache // who administers which group or channel (admin_cache.go)
 	budget     *commandBudget
 	updates    *dispatcher
+	webhook    *webhookConfig // nil when long polling
 }
 
 // Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches
@@ -138,7 +147,12 @@ func (b *Bot) run(ctx context.Context) error {
 			return err
 		}
 		g.Go(func() error { return b.sender.Run(ctx) })
-		b.tg.Start(ctx)
+		if b.webhook != nil {
+			b.webhook.online.Store(true) // serveHTTP hands deliveries to the dispatcher
+			b.watchWebhook(ctx)
+		} else {
+			b.tg.Start(ctx)
+		}
 		b.updates.wait()
 		b.sender.WaitReplies()
 		return nil
@@ -197,6 +211,17 @@ func newBot(opts Options) (*Bot, error) {
 	for _, id := range opts.Admins {
 		b.admins[id] = true
 	}
+	if opts.WebhookURL != "" {
+		wh, err := newWebhookConfig(opts.WebhookURL, opts.WebhookSecret)
+		if err != nil {
+			return nil, err
+		}
+		if opts.HTTP == nil {
+			return nil, errors.New("bot: a webhook needs an HTTP listener (Options.HTTP)")
+		}
+		b.webhook = wh
+		b.secrets = newRedactor(opts.Token, wh.secret)
+	}
 	b.budget = newCommandBudget(opts.Now)
 	b.updates = newDispatcher(b.log, b.handleBudgeted, func(ctx context.Context, id int64) error {
 		return deliver.SaveUpdateOffset(ctx, b.store, id)
@@ -206,6 +231,7 @@ func newBot(opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.updates.resume(offset)
 	tg, err := tgbot.New(opts.Token,
 		tgbot.WithServerURL(strings.TrimRight(opts.APIURL, "/")),
 		tgbot.WithSkipGetMe(),
@@ -214,10 +240,7 @@ func newBot(opts Options) (*Bot, error) {
 		// increasing id, which its offset rule needs.
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithInitialOffset(offset),
-		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{
-			models.AllowedUpdateMessage, models.AllowedUpdateChannelPost,
-			models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember,
-		}),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates(allowedUpdates)),
 		tgbot.WithDefaultHandler(func(ctx context.Context, _ *tgbot.Bot, u *models.Update) { b.updates.take(ctx, u) }),
 		tgbot.WithErrorsHandler(func(err error) {
 			b.log.Warn("telegram client error", "error", b.redact(err))
@@ -248,9 +271,15 @@ func newBot(opts Options) (*Bot, error) {
 	return b, nil
 }
 
+// allowedUpdates are the kinds of update the bot asks Telegram for.
+var allowedUpdates = []string{
+	models.AllowedUpdateMessage, models.AllowedUpdateChannelPost,
+	models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember,
+}
+
 // connect asks Telegram who the bot is, retrying while Telegram is unreachable, then
-// registers the command menu and removes any webhook so that long polling works. A token
-// Telegram rejects is an error at once.
+// registers the command menu and sets the webhook, or removes any webhook so that long
+// polling works. A token Telegram rejects, or a webhook it refuses, is an error at once.
 func (b *Bot) connect(ctx context.Context) error {
 	delay := time.Second
 	for {
@@ -271,7 +300,11 @@ func (b *Bot) connect(ctx context.Context) error {
 		delay = min(delay*2, time.Minute)
 	}
 	b.log.Info("connected to telegram", "bot_username", b.me.Username, "bot_id", b.me.ID)
-	if _, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+	if b.webhook != nil {
+		if err := b.setWebhook(ctx); err != nil {
+			return err
+		}
+	} else if _, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
 		b.log.Warn("delete webhook failed", "error", b.redact(err))
 	}
 	b.setMenus(ctx)

@@ -60,7 +60,7 @@ func (b *Bot) ready(ctx context.Context) error {
 }
 
 // serveHTTP serves /healthz (the process answers), /readyz (see ready) and /metrics on ln
-// until ctx ends.
+// until ctx ends, and the webhook's path when there is one (see serveWebhook).
 func (b *Bot) serveHTTP(ctx context.Context, ln net.Listener) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -79,7 +79,11 @@ func (b *Bot) serveHTTP(ctx context.Context, ln net.Listener) error {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(b.metrics.reg, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	var handler http.Handler = mux
+	if b.webhook != nil {
+		handler = withWebhook(b.webhook.path, b.serveWebhook(ctx), mux)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -34,10 +35,14 @@ type dispatcher struct {
 	active  chan struct{} // one token per chat being handled
 	wg      sync.WaitGroup
 
-	mu     sync.Mutex
-	queues map[int64][]*models.Update // by chat key; a key present has its goroutine
-	taken  []int64                    // ids taken and not yet counted in the offset, ascending
-	done   map[int64]bool             // ids among taken that are done
+	mu      sync.Mutex
+	queues  map[int64][]*models.Update // by chat key; a key present has its goroutine
+	taken   []int64                    // ids taken and not yet counted in the offset, ascending
+	done    map[int64]bool             // ids among taken that are done
+	through int64                      // every update up to this id is done (or was before a restart)
+	waiters map[int64][]chan bool      // by id taken with takeOnce and not yet done
+
+	onceMu sync.Mutex // orders takeOnce calls
 
 	saveMu sync.Mutex
 	saved  int64 // the offset last saved
@@ -52,7 +57,19 @@ func newDispatcher(log *slog.Logger, handle func(context.Context, *models.Update
 		active:  make(chan struct{}, maxActiveChats),
 		queues:  map[int64][]*models.Update{},
 		done:    map[int64]bool{},
+		waiters: map[int64][]chan bool{},
 	}
+}
+
+// resume tells the dispatcher that every update up to id was done before a restart (the
+// saved offset): takeOnce treats them as done.
+func (d *dispatcher) resume(id int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.through = max(d.through, id)
+	d.saveMu.Lock()
+	d.saved = max(d.saved, id)
+	d.saveMu.Unlock()
 }
 
 // updateKey is the chat whose updates u must be handled in order with: the chat a message,
@@ -78,25 +95,63 @@ func updateKey(u *models.Update) int64 {
 	return 0
 }
 
-// take queues u behind its chat's earlier updates. Updates must be taken by increasing id, as
-// getUpdates returns them. It blocks while maxPendingUpdates are pending; when ctx ends first,
-// u is left for a restart.
-func (d *dispatcher) take(ctx context.Context, u *models.Update) {
+// take queues u behind its chat's earlier updates. Updates should be taken by increasing id,
+// as getUpdates returns them: one taken after a higher one is handled after it in its chat. It
+// blocks while maxPendingUpdates are pending, and reports false when ctx ended first: u is
+// then left for a restart.
+func (d *dispatcher) take(ctx context.Context, u *models.Update) bool {
 	select {
 	case d.pending <- struct{}{}:
 	case <-ctx.Done():
-		return
+		return false
 	}
 	key := updateKey(u)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.taken = append(d.taken, u.ID)
+	i := len(d.taken)
+	for i > 0 && d.taken[i-1] > u.ID {
+		i--
+	}
+	d.taken = slices.Insert(d.taken, i, u.ID)
 	q, running := d.queues[key]
 	d.queues[key] = append(q, u)
 	if !running {
 		d.wg.Add(1)
 		go d.drain(ctx, key)
 	}
+	return true
+}
+
+// takeOnce is take for an update that may arrive more than once (a webhook delivery Telegram
+// repeats when it got no 200). The returned channel receives true once u is done — at once
+// when it already is: its id is at or below the saved offset or the offset the dispatcher
+// reached, or it was done since — and false when it could not be taken or ctx ended before it
+// was done, so that it is to be delivered again. An update taken and not yet done is not taken
+// again: the channel receives when the first is done.
+func (d *dispatcher) takeOnce(ctx context.Context, u *models.Update) <-chan bool {
+	ch := make(chan bool, 1)
+	d.onceMu.Lock()
+	defer d.onceMu.Unlock()
+	d.mu.Lock()
+	switch {
+	case u.ID <= d.through || d.done[u.ID]:
+		d.mu.Unlock()
+		ch <- true
+		return ch
+	case d.waiters[u.ID] != nil:
+		d.waiters[u.ID] = append(d.waiters[u.ID], ch)
+		d.mu.Unlock()
+		return ch
+	}
+	d.waiters[u.ID] = []chan bool{ch}
+	d.mu.Unlock()
+	if !d.take(ctx, u) {
+		d.mu.Lock()
+		delete(d.waiters, u.ID)
+		d.mu.Unlock()
+		ch <- false
+	}
+	return ch
 }
 
 // drain handles chat key's updates in order until none is left or ctx ends.
@@ -149,6 +204,11 @@ func (d *dispatcher) finish(ctx context.Context, id int64) {
 		delete(d.done, offset)
 		d.taken = d.taken[1:]
 	}
+	d.through = max(d.through, offset)
+	for _, ch := range d.waiters[id] {
+		ch <- ctx.Err() == nil
+	}
+	delete(d.waiters, id)
 	d.mu.Unlock()
 	if offset == 0 || ctx.Err() != nil {
 		return

@@ -161,3 +161,59 @@ func TestDispatcherEndsWithCtx(t *testing.T) {
 	default:
 	}
 }
+
+// takeOnce handles an update once however often it comes: a second delivery while it is
+// under way waits for it, one after it is done or at or below the saved offset is done at
+// once, and one that cannot be taken as the dispatcher stops is not done.
+func TestDispatcherTakeOnce(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var mu sync.Mutex
+	handled := map[int64]int{}
+	d, ctx, saves := testDispatcher(t, func(_ context.Context, u *models.Update) {
+		mu.Lock()
+		handled[u.ID]++
+		mu.Unlock()
+		if u.ID == 11 {
+			<-release
+		}
+	})
+	d.resume(10)
+	if ok := <-d.takeOnce(ctx, chatUpdate(9, 1)); !ok {
+		t.Fatal("an update below the saved offset is not done")
+	}
+	first := d.takeOnce(ctx, chatUpdate(11, 1))
+	again := d.takeOnce(ctx, chatUpdate(11, 1))
+	select {
+	case <-first:
+		t.Fatal("update 11 done while its handler runs")
+	case <-again:
+		t.Fatal("redelivered update 11 done while its handler runs")
+	default:
+	}
+	close(release)
+	if !<-first || !<-again {
+		t.Fatal("update 11 not reported done")
+	}
+	waitSaved(t, ctx, saves, 11)
+	if ok := <-d.takeOnce(ctx, chatUpdate(11, 1)); !ok {
+		t.Fatal("a redelivery after the update was done is not done")
+	}
+	mu.Lock()
+	if handled[9] != 0 || handled[11] != 1 {
+		t.Fatalf("handled %v, want update 11 once and 9 never", handled)
+	}
+	mu.Unlock()
+
+	stopped, cancel := context.WithCancel(ctx)
+	cancel()
+	for range maxPendingUpdates { // fill the pending tokens so that take must wait
+		d.pending <- struct{}{}
+	}
+	if ok := <-d.takeOnce(stopped, chatUpdate(12, 1)); ok {
+		t.Fatal("an update taken as the dispatcher stopped is reported done")
+	}
+	for range maxPendingUpdates {
+		<-d.pending
+	}
+}

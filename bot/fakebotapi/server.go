@@ -9,13 +9,15 @@
 // length limits counted in UTF-16 after parsing, "message is not modified",
 // inline keyboard rules, and Telegram's error replies, which can also be
 // injected (FailNext, BlockChat, MigrateChat) or produced by rate limits
-// (Options.EnforceLimits).
+// (Options.EnforceLimits). After setWebhook it POSTs updates to the webhook
+// until answered 200, as Telegram does (see Webhook, PostWebhook).
 //
 // All methods of Server are safe for concurrent use.
 package fakebotapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -69,7 +71,10 @@ type Server struct {
 	nextUpdateID   int64
 	queue          []queuedUpdate // not yet confirmed, by increasing id
 	allowedUpdates map[string]bool
-	poll           *longPoll // the getUpdates call waiting for updates, if any
+	poll           *longPoll                 // the getUpdates call waiting for updates, if any
+	sent           map[int64]json.RawMessage // every update injected, by id
+	webhook        *webhook                  // set by setWebhook; nil while long polling
+	webhookAnswers map[int]int               // webhook deliveries by the status answered
 
 	chats   map[int64]*chatState
 	users   map[int64]models.User
@@ -273,7 +278,8 @@ func knownMethod(method string) bool {
 	switch method {
 	case "getme", "getupdates", "deletewebhook", "sendmessage", "editmessagetext",
 		"editmessagereplymarkup", "deletemessage", "answercallbackquery", "setmycommands",
-		"getmycommands", "deletemycommands", "getchat", "getchatmember", "sendchataction":
+		"getmycommands", "deletemycommands", "getchat", "getchatmember", "sendchataction",
+		"setwebhook", "getwebhookinfo":
 		return true
 	}
 	return false
@@ -288,6 +294,10 @@ func (s *Server) dispatch(ctx context.Context, method string, p params) (any, *a
 		return s.getUpdates(ctx, p)
 	case "deletewebhook":
 		return s.deleteWebhook(p)
+	case "setwebhook":
+		return s.setWebhook(p)
+	case "getwebhookinfo":
+		return s.getWebhookInfo()
 	case "sendmessage":
 		return s.sendMessage(p)
 	case "editmessagetext":

@@ -60,9 +60,9 @@ func TestWrongToken(t *testing.T) {
 
 func TestUnknownMethod(t *testing.T) {
 	s := newServer(t, Options{})
-	_, err := newClient(t, s).GetWebhookInfo(testContext(t))
+	_, err := newClient(t, s).GetStickerSet(testContext(t), &tgbot.GetStickerSetParams{Name: "x"})
 	if !errors.Is(err, tgbot.ErrorNotFound) {
-		t.Fatalf("GetWebhookInfo: %v, want ErrorNotFound", err)
+		t.Fatalf("GetStickerSet: %v, want ErrorNotFound", err)
 	}
 	r := call(testContext(t), t, s, "sendPhoto", url.Values{"chat_id": {"1"}})
 	if r.Status != http.StatusNotFound || r.Description != "Not Found: method not found" {

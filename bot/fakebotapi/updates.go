@@ -44,6 +44,10 @@ func (s *Server) enqueueLocked(kind string, u models.Update) int64 {
 		panic("fakebotapi: encode update: " + err.Error()) // only on a bug in this package
 	}
 	s.queue = append(s.queue, queuedUpdate{id: u.ID, kind: kind, raw: raw})
+	if s.sent == nil {
+		s.sent = map[int64]json.RawMessage{}
+	}
+	s.sent[u.ID] = raw
 	s.notifyLocked()
 	return u.ID
 }
@@ -63,7 +67,8 @@ func (s *Server) PendingUpdates() int {
 // passes, the client goes away or the server closes. A new getUpdates call
 // ends a blocked one with 409 Conflict, as in Telegram. allowed_updates, when
 // given, replaces the set of update types delivered; updates of other types
-// are dropped when they come up for delivery.
+// are dropped when they come up for delivery. While a webhook is set it
+// answers 409 Conflict, as Telegram does.
 func (s *Server) getUpdates(ctx context.Context, p params) (any, *apiError) {
 	offset, ok1 := p.int64("offset")
 	limit, ok2 := p.int("limit")
@@ -83,6 +88,10 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *apiError) {
 	}
 
 	s.mu.Lock()
+	if s.webhook != nil {
+		s.mu.Unlock()
+		return nil, webhookConflict
+	}
 	if p["allowed_updates"] != "" {
 		s.allowedUpdates = nil
 		if len(allowed) > 0 {
@@ -196,13 +205,15 @@ func (s *Server) allowedLocked(kind string) bool {
 	return true
 }
 
-// deleteWebhook answers true; with drop_pending_updates it drops the queue.
+// deleteWebhook removes the webhook, if any, so that getUpdates works again;
+// with drop_pending_updates it drops the queue.
 func (s *Server) deleteWebhook(p params) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if p.bool("drop_pending_updates") {
-		s.mu.Lock()
 		s.queue = nil
-		s.notifyLocked()
-		s.mu.Unlock()
 	}
+	s.webhook = nil
+	s.notifyLocked()
 	return true, nil
 }

@@ -62,6 +62,8 @@ type TelegramConfig struct {
 	// free limit, or 1000 with PaidBroadcast (allow_paid_broadcast, billed in Stars).
 	Rate          float64 `yaml:"rate"`
 	PaidBroadcast bool    `yaml:"paid_broadcast"`
+	// Webhook, when its URL is set, has Telegram deliver updates instead of long polling.
+	Webhook WebhookConfig `yaml:"webhook"`
 }
 
 // StorageConfig says where state lives.
@@ -244,6 +246,7 @@ func (c *Config) Validate() []string {
 	case !c.Telegram.PaidBroadcast && c.Telegram.Rate > maxFreeRate:
 		p.add("telegram.rate", "%g is over %d, Telegram's limit (up to %d with telegram.paid_broadcast: true, billed in Stars)", c.Telegram.Rate, maxFreeRate, maxPaidRate)
 	}
+	c.Telegram.Webhook.validate(&p)
 	if c.SourcesAlertAfter <= 0 {
 		p.add("sources_alert_after", "must be positive, like 30m")
 	}

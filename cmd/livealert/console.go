@@ -191,7 +191,7 @@ func (p *program) console(ctx context.Context, o consoleOptions) error {
 	var botErr error
 	go func() {
 		defer close(botStopped)
-		botErr = q.runBot(botCtx, cfg, store, api.Token(), srcs, clock.Now, logger, nil)
+		botErr = q.runBot(botCtx, cfg, store, api.Token(), srcs, clock.Now, logger, serving{})
 	}()
 
 	c := &consoleSession{api: api, store: store, clock: clock, replay: rp, user: consoleUser, chat: fakebotapi.PrivateChat(consoleUser),

@@ -80,6 +80,9 @@ func (p *program) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := p.checkWebhook(cfg, *configPath); err != nil {
+		return err
+	}
 	logger := newLogger(p.stderr, cfg.Log)
 	return p.serve(ctx, cfg, token, logger)
 }
@@ -113,7 +116,11 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		logger.Info("serving health and metrics", "address", listener.Addr().String())
 	}
 	logger.Info("livealert starting", "version", buildVersion(), "storage", cfg.Storage.Path, "sources", len(srcs), "topics", len(cfg.Topics))
-	err = p.runBot(ctx, cfg, store, token, srcs, p.now, logger, listener)
+	err = p.runBot(ctx, cfg, store, token, srcs, p.now, logger, serving{
+		listener:      listener,
+		webhookURL:    cfg.Telegram.Webhook.URL,
+		webhookSecret: p.getenv(webhookSecretEnv),
+	})
 	logger.Info("livealert stopped")
 	return err
 }
@@ -135,9 +142,15 @@ func (p *program) openStore(ctx context.Context, cfg Config, now func() time.Tim
 	})
 }
 
-// runBot runs the bot of cfg on store, watching srcs, with the clock now, until ctx ends;
-// it serves health and metrics on listener when that is not nil.
-func (p *program) runBot(ctx context.Context, cfg Config, store *subscriptions.Store, token string, srcs []sources.Source, now func() time.Time, logger *slog.Logger, listener net.Listener) error {
+// serving is how a running livealert is reached besides long polling: the HTTP listener
+// (health, metrics, and the webhook when its URL is set). The console has none.
+type serving struct {
+	listener                  net.Listener
+	webhookURL, webhookSecret string
+}
+
+// runBot runs the bot of cfg on store, watching srcs, with the clock now, until ctx ends.
+func (p *program) runBot(ctx context.Context, cfg Config, store *subscriptions.Store, token string, srcs []sources.Source, now func() time.Time, logger *slog.Logger, srv serving) error {
 	return bot.Run(ctx, bot.Options{
 		Token:             token,
 		APIURL:            cfg.Telegram.APIURL,
@@ -150,7 +163,9 @@ func (p *program) runBot(ctx context.Context, cfg Config, store *subscriptions.S
 		Now:               now,
 		DigestTick:        p.digestTick,
 		PollTimeout:       p.pollTimeout,
-		HTTP:              listener,
+		HTTP:              srv.listener,
+		WebhookURL:        srv.webhookURL,
+		WebhookSecret:     srv.webhookSecret,
 		SourcesAlertAfter: time.Duration(cfg.SourcesAlertAfter),
 		Access:            bot.AccessOptions{Private: cfg.Access.Mode == "allowlist", Users: cfg.Access.Users, Chats: cfg.Access.Chats},
 		GroupInterval:     p.groupInterval,
