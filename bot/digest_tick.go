@@ -16,12 +16,13 @@ import (
 
 // runDigests drives the minute's tick with cron until ctx ends. Each tick composes the digests
 // of the chats whose time has come and tells the operators of sources that broke or work
-// again; a tick still running when the next is due makes that one skip, and a panic in a tick
+// again and of delivery in trouble; a tick still running when the next is due makes that one skip, and a panic in a tick
 // is logged, not fatal.
 func (b *Bot) runDigests(ctx context.Context) error {
 	c, logger, err := newTickCron(b.log, b.opts.DigestTick, func() {
 		b.digestTick(ctx)
 		b.watchSources(ctx)
+		b.watchDelivery(ctx)
 	})
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"livealert/bot/fakebotapi"
 	"livealert/sources"
+	"livealert/subscriptions"
 )
 
 // TestOperatorsToldOfABrokenSource: a source that fails for SourcesAlertAfter makes each
@@ -48,6 +49,36 @@ func TestOperatorsToldOfABrokenSource(t *testing.T) {
 	h.bot.watchSources(h.ctx)
 	msgs = h.waitMessages(olga.ID, 2)
 	if len(msgs) != 2 || !strings.Contains(msgs[1].Text, "<b>Broken wire</b> works again") {
+		t.Fatalf("the operator's messages: %+v", msgs)
+	}
+}
+
+// TestOperatorsToldOfDeadLetters: ten messages Telegram refuses for good make each operator
+// get one message; the next tick says nothing more.
+func TestOperatorsToldOfDeadLetters(t *testing.T) {
+	t.Parallel()
+	olga := fakebotapi.User{ID: 1003, FirstName: "Olga"}
+	h := newHarness(t, harnessOptions{Admins: []int64{olga.ID}, Bot: liftChatLimits})
+	h.start()
+	h.ingest(newEntry("0", "Old news"))
+	for id := int64(1); id <= deadLettersStep; id++ {
+		if _, _, err := h.store.StartChat(h.ctx, subscriptions.ChatInfo{ID: id, Type: "private"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.store.FollowTopic(h.ctx, id, 0, "Storms"); err != nil {
+			t.Fatal(err)
+		}
+		h.api.FailNext("sendMessage", id, fakebotapi.BadRequest("chat not found"))
+	}
+	h.ingest(newEntry("1", stormEntry(1)))
+	eventually(t, func() bool {
+		st, err := h.store.OutboxStats(h.ctx)
+		return err == nil && st.DeadLetters == deadLettersStep
+	})
+	h.bot.watchDelivery(h.ctx)
+	h.bot.watchDelivery(h.ctx)
+	msgs := h.waitMessages(olga.ID, 1)
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "10 more messages were refused") {
 		t.Fatalf("the operator's messages: %+v", msgs)
 	}
 }
