@@ -115,6 +115,8 @@ func commandTable() []commandSpec {
 			access: operators, where: inPrivate | inGroup, own: true, run: (*Bot).allowCommand},
 		{name: "deny", menu: "menu_deny", help: "help_deny",
 			access: operators, where: inPrivate | inGroup, own: true, run: (*Bot).denyCommand},
+		{name: "broadcast", menu: "menu_broadcast", help: "help_broadcast",
+			access: operators, where: inPrivate | inGroup, own: true, run: (*Bot).broadcastCommand},
 		{name: "stats", menu: "menu_stats", help: "help_stats",
 			access: operators, where: inPrivate | inGroup, own: true, run: (*Bot).statsCommand},
 		{name: "sources", menu: "menu_sources", help: "help_sources",

@@ -43,7 +43,7 @@ type gateRole struct {
 var gateCommandArgs = map[string]string{
 	"start": "", "topics": "", "follow": "storm", "unfollow": "QUERY", "list": "", "latest": "",
 	"search": "ferry", "channel": "", "digest": "07:00", "timezone": "Tokyo", "language": "uk", "mode": "digest",
-	"quiet": "23:00-07:00", "mute": "2h", "help": "", "stop": "", "stats": "", "sources": "", "allow": "4242", "deny": "4242",
+	"quiet": "23:00-07:00", "mute": "2h", "help": "", "stop": "", "stats": "", "sources": "", "allow": "4242", "deny": "4242", "broadcast": "hello",
 }
 
 // gateButtons bring up each kind of button as the scene's admin: a command whose answer

@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"livealert/bot/fakebotapi"
+)
+
+// TestBroadcast: an operator's /broadcast reaches every active chat once, through the outbox,
+// as written (not read as HTML); a chat that stopped gets nothing.
+func TestBroadcast(t *testing.T) {
+	t.Parallel()
+	olga := fakebotapi.User{ID: 1003, FirstName: "Olga"}
+	h := newHarness(t, harnessOptions{Admins: []int64{olga.ID}, Bot: liftChatLimits})
+	h.start()
+	h.reply(aliceChat, alice, "/start")
+	h.reply(bobChat, bob, "/start")
+	h.reply(bobChat, bob, "/stop")
+	olgaChat := fakebotapi.PrivateChat(olga)
+	got := h.reply(olgaChat, olga, "/broadcast Maintenance at 03:00 <b>UTC</b> & back soon").Text
+	if !strings.Contains(got, "Queued for 2 chats") { // alice and olga; bob stopped
+		t.Fatalf("/broadcast answered %q", got)
+	}
+	const want = "📣 Maintenance at 03:00 &lt;b&gt;UTC&lt;/b&gt; &amp; back soon"
+	for _, id := range []int64{alice.ID, olga.ID} {
+		msgs := h.waitTexts(id, "Maintenance at 03:00")
+		if last := msgs[len(msgs)-1]; last.Text != want {
+			t.Errorf("chat %d got %q, want %q", id, last.Text, want)
+		}
+	}
+	for _, m := range h.api.Messages(bob.ID) {
+		if strings.Contains(m.Text, "Maintenance") {
+			t.Errorf("a stopped chat got the announcement")
+		}
+	}
+}
