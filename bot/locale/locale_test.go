@@ -200,3 +200,42 @@ func TestUkrainianHasNoRussianLetters(t *testing.T) {
 		}
 	}
 }
+
+// TestDurations checks durations per language: the units, the two-unit forms, and the days
+// counted with their plural forms.
+func TestDurations(t *testing.T) {
+	const (
+		ms   = time.Millisecond
+		s    = time.Second
+		min  = time.Minute
+		h    = time.Hour
+		days = 24 * time.Hour
+	)
+	for _, tc := range []struct {
+		d          time.Duration
+		en, uk, ru string
+	}{
+		{-s, "0 s", "0 с", "0 с"},
+		{0, "0 s", "0 с", "0 с"},
+		{300 * time.Microsecond, "1 ms", "1 мс", "1 мс"},
+		{50 * ms, "50 ms", "50 мс", "50 мс"},
+		{45 * s, "45 s", "45 с", "45 с"},
+		{5 * min, "5 min", "5 хв", "5 мин"},
+		{5*min + 59*s, "5 min", "5 хв", "5 мин"},
+		{h, "1 h", "1 год", "1 ч"},
+		{2*h + 5*min, "2 h 5 min", "2 год 5 хв", "2 ч 5 мин"},
+		{23*h + 59*min, "23 h 59 min", "23 год 59 хв", "23 ч 59 мин"},
+		{days, "1 day", "1 день", "1 день"},
+		{2 * days, "2 days", "2 дні", "2 дня"},
+		{3*days + 4*h, "3 days 4 h", "3 дні 4 год", "3 дня 4 ч"},
+		{5 * days, "5 days", "5 днів", "5 дней"},
+		{11*days + 30*min, "11 days", "11 днів", "11 дней"},
+		{21*days + h, "21 days 1 h", "21 день 1 год", "21 день 1 ч"},
+	} {
+		for lang, want := range map[Lang]string{English: tc.en, Ukrainian: tc.uk, Russian: tc.ru} {
+			if got := For(lang).Duration(tc.d); got != want {
+				t.Errorf("%s Duration(%v) = %q, want %q", lang, tc.d, got, want)
+			}
+		}
+	}
+}
