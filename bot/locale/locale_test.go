@@ -122,6 +122,21 @@ func TestPlurals(t *testing.T) {
 	if got := For(Russian).N("sources_failures", 5); got != " · 5 сбоев подряд" {
 		t.Errorf("ru sources_failures 5: %q", got)
 	}
+	for _, tc := range []struct {
+		lang Lang
+		n    int
+		want string
+	}{
+		{English, 1, "(1 poll)"}, {English, 3, "(3 polls in a row)"},
+		{Ukrainian, 1, "(1 невдале опитування поспіль)"}, {Ukrainian, 3, "(3 невдалі опитування поспіль)"},
+		{Ukrainian, 5, "(5 невдалих опитувань поспіль)"}, {Ukrainian, 21, "(21 невдале опитування поспіль)"},
+		{Russian, 1, "(1 неудачный опрос подряд)"}, {Russian, 3, "(3 неудачных опроса подряд)"},
+		{Russian, 5, "(5 неудачных опросов подряд)"}, {Russian, 21, "(21 неудачный опрос подряд)"},
+	} {
+		if got := For(tc.lang).N("source_down", tc.n, "Source", "S", "Since", "D"); !strings.HasSuffix(got, tc.want+".") {
+			t.Errorf("%s source_down %d: %q, want it to end %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
 }
 
 // TestDates checks weekday and month names and the 24-hour clock per language.
