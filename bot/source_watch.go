@@ -94,7 +94,7 @@ func (b *Bot) tellOperators(ctx context.Context, text func(l *locale.Locale) str
 }
 
 func sourceDownText(l *locale.Locale, src sources.Source, st sources.State, since time.Time) string {
-	text := l.T("source_down", "Source", render.Esc(src.Name), "Since", render.Esc(l.DateTimeZone(since.UTC())), "Failures", st.Failures)
+	text := l.N("source_down", st.Failures, "Source", render.Esc(src.Name), "Since", render.Esc(l.DateTimeZone(since.UTC())))
 	if st.LastError != "" {
 		text += "\n" + l.T("source_down_error", "Error", render.Esc(render.Truncate(st.LastError, 300)))
 	}

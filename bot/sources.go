@@ -3,22 +3,22 @@ package bot
 import (
 	"context"
 	"fmt"
-	"livealert/bot/locale"
 	"strings"
 	"time"
 
+	"livealert/bot/locale"
 	"livealert/bot/render"
 	"livealert/sources"
 	"livealert/subscriptions"
 )
 
 // sourcesCommand answers /sources: the health of every watched source (an operator's command).
-func (b *Bot) sourcesCommand(ctx context.Context, in incoming, _ subscriptions.Chat, _ string) (reply, error) {
+func (b *Bot) sourcesCommand(ctx context.Context, in incoming, chat subscriptions.Chat, _ string) (reply, error) {
 	states, err := b.store.SourceStates(ctx)
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{text: sourcesText(in.l, b.opts.Sources, states, b.opts.Now())}, nil
+	return reply{text: sourcesText(in.l, b.opts.Sources, states, b.opts.Now(), chat.TimeZone)}, nil
 }
 
 // maxErrorRunes bounds the last error shown for a source.
@@ -27,8 +27,12 @@ const maxErrorRunes = 300
 // sourcesText renders the health of srcs, in configuration order: a headline counting the
 // healthy ones, then per source its state (✅ last poll fine, ⚠️ failing, ⏳ not polled yet),
 // format and interval, when it last succeeded, how many polls failed in a row and the last
-// error, and, for a source that follows links, the page it reads now.
-func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sources.State, now time.Time) string {
+// error, and, for a source that follows links, the page it reads now. Durations and times
+// are in l's language, times in loc (UTC when nil).
+func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sources.State, now time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
 	var b strings.Builder
 	healthy := 0
 	for _, s := range srcs {
@@ -57,7 +61,7 @@ func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sour
 		if interval <= 0 {
 			interval = sources.DefaultPollInterval
 		}
-		b.WriteString(l.T("sources_line", "Icon", icon, "Name", render.Esc(s.Name), "Format", render.Esc(format), "Every", shortDuration(interval)))
+		b.WriteString(l.T("sources_line", "Icon", icon, "Name", render.Esc(s.Name), "Format", render.Esc(format), "Every", l.Duration(interval)))
 		if s.Follow != nil {
 			page := st.Page
 			if page == "" {
@@ -72,7 +76,7 @@ func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sour
 		case st.LastSuccess.IsZero():
 			b.WriteString(l.T("sources_never"))
 		default:
-			b.WriteString(l.T("sources_success", "When", st.LastSuccess.UTC().Format("2006-01-02 15:04 UTC"), "Ago", shortDuration(now.Sub(st.LastSuccess))))
+			b.WriteString(l.T("sources_success", "When", render.Esc(l.DateTimeZone(st.LastSuccess.In(loc))), "Ago", l.Duration(now.Sub(st.LastSuccess))))
 		}
 		if st.Failures > 0 {
 			b.WriteString(l.N("sources_failures", st.Failures))
@@ -83,32 +87,6 @@ func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sour
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// shortDuration writes d the way a person would read it: 50ms, 45s, 5m, 2h10m, 3d4h.
-func shortDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d > 0 && d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 24*time.Hour:
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-		if m == 0 {
-			return fmt.Sprintf("%dh", h)
-		}
-		return fmt.Sprintf("%dh%dm", h, m)
-	}
-	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
-	if h == 0 {
-		return fmt.Sprintf("%dd", days)
-	}
-	return fmt.Sprintf("%dd%dh", days, h)
 }
 
 // truncateRunes cuts s to at most n runes, ending with "…" when it was cut.

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"livealert/bot/fakebotapi"
+	"livealert/bot/locale"
 	"livealert/sources"
+	"livealert/subscriptions"
 )
 
 func TestSourcesCommandForAdmins(t *testing.T) {
@@ -56,18 +58,51 @@ func TestSourcesCommandForAdmins(t *testing.T) {
 	golden(t, "sources_command.txt", strings.ReplaceAll(tr.b.String(), hanging.URL, "http://SLOW"))
 }
 
-func TestShortDuration(t *testing.T) {
+// TestSourcesAndStatsTexts renders /sources and /stats per language: durations and times in
+// the language, times in the chat's zone.
+func TestSourcesAndStatsTexts(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		d    time.Duration
-		want string
-	}{
-		{-time.Second, "0s"}, {50 * time.Millisecond, "50ms"}, {45 * time.Second, "45s"}, {5 * time.Minute, "5m"},
-		{2*time.Hour + 10*time.Minute, "2h10m"}, {3 * time.Hour, "3h"}, {76 * time.Hour, "3d4h"}, {48 * time.Hour, "2d"},
+	kyiv, err := time.LoadLocation("Europe/Kyiv")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		if got := shortDuration(tt.d); got != tt.want {
-			t.Errorf("shortDuration(%v) = %q, want %q", tt.d, got, tt.want)
+	now := time.Date(2024, 5, 14, 12, 0, 0, 0, time.UTC)
+	srcs := []sources.Source{
+		{Name: "Harbour Wire", Format: sources.FormatLiveBlog, PollInterval: 5 * time.Minute},
+		{Name: "Broken", Format: sources.FormatFeed, PollInterval: 2*time.Hour + 30*time.Minute},
+	}
+	states := map[string]sources.State{
+		"Harbour Wire": {LastSuccess: now.Add(-2*time.Hour - 5*time.Minute)},
+		"Broken":       {LastSuccess: now.Add(-76 * time.Hour), Failures: 3},
+	}
+	stats := subscriptions.OutboxStats{Queued: 2, Due: 1, OldestDue: now.Add(-5*time.Minute - 20*time.Second)}
+	for _, tc := range []struct {
+		lang         locale.Lang
+		wire, broken string
+		oldest       string
+	}{
+		{locale.English,
+			"✅ <b>Harbour Wire</b> · liveblog, every 5 min\nlast success Tue 14 May 12:55 EEST (2 h 5 min ago)",
+			"⚠️ <b>Broken</b> · feed, every 2 h 30 min\nlast success Sat 11 May 11:00 EEST (3 days 4 h ago) · 3 failures in a row",
+			"Oldest due: 5 min ago"},
+		{locale.Ukrainian,
+			"✅ <b>Harbour Wire</b> · liveblog, раз на 5 хв\nвостаннє успішно вт, 14 травня 12:55 EEST (2 год 5 хв тому)",
+			"⚠️ <b>Broken</b> · feed, раз на 2 год 30 хв\nвостаннє успішно сб, 11 травня 11:00 EEST (3 дні 4 год тому) · 3 збої поспіль",
+			"Найстаріше в черзі: 5 хв тому"},
+		{locale.Russian,
+			"✅ <b>Harbour Wire</b> · liveblog, раз в 5 мин\nпоследний успех вт, 14 мая 12:55 EEST (2 ч 5 мин назад)",
+			"⚠️ <b>Broken</b> · feed, раз в 2 ч 30 мин\nпоследний успех сб, 11 мая 11:00 EEST (3 дня 4 ч назад) · 3 сбоя подряд",
+			"Самое старое в очереди: 5 мин назад"},
+	} {
+		l := locale.For(tc.lang)
+		got := sourcesText(l, srcs, states, now, kyiv)
+		for _, want := range []string{tc.wire, tc.broken} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s /sources lacks %q:\n%s", tc.lang, want, got)
+			}
+		}
+		if got := statsText(l, stats, now); !strings.Contains(got, tc.oldest) {
+			t.Errorf("%s /stats lacks %q:\n%s", tc.lang, tc.oldest, got)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"livealert/bot/locale"
 	"livealert/bot/render"
 	"livealert/subscriptions"
 )
@@ -14,11 +15,16 @@ func (b *Bot) statsCommand(ctx context.Context, in incoming, _ subscriptions.Cha
 	if err != nil {
 		return reply{}, err
 	}
-	oldest := in.l.T("stats_none")
+	return reply{text: statsText(in.l, st, b.opts.Now())}, nil
+}
+
+// statsText renders the state of delivery in l's language; how long the oldest due message
+// has waited is a duration in the language ("5 min ago", "5 хв тому").
+func statsText(l *locale.Locale, st subscriptions.OutboxStats, now time.Time) string {
+	oldest := l.T("stats_none")
 	if !st.OldestDue.IsZero() {
-		oldest = in.l.T("stats_ago", "Duration", b.opts.Now().Sub(st.OldestDue).Truncate(time.Second).String())
+		oldest = l.T("stats_ago", "Duration", l.Duration(now.Sub(st.OldestDue)))
 	}
-	text := in.l.T("stats", "Queued", st.Queued, "Due", st.Due, "Oldest", render.Esc(oldest),
+	return l.T("stats", "Queued", st.Queued, "Due", st.Due, "Oldest", render.Esc(oldest),
 		"Dead", st.DeadLetters, "Inactive", st.InactiveChats, "Dropped", st.Dropped)
-	return reply{text: text}, nil
 }

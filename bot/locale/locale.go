@@ -174,3 +174,33 @@ func (l *Locale) DateTimeZone(t time.Time) string { return l.DateTime(t) + " " +
 
 // WeekdayTime is t's weekday and time: "Fri 14:48".
 func (l *Locale) WeekdayTime(t time.Time) string { return l.Weekday(t) + " " + t.Format("15:04") }
+
+// Duration writes d as a person reads it, in at most two units, the smaller one dropped when
+// it is zero: "50 ms", "45 s", "5 min", "2 h 10 min", "3 days 4 h" ("5 хв", "2 год 10 хв",
+// "3 дні 4 год"). Sub-second durations come in milliseconds, never less than 1 ms; a
+// negative d is 0 s. Durations under a day are cut to the minute, longer ones to the hour.
+func (l *Locale) Duration(d time.Duration) string {
+	l = l.or()
+	unit := func(id string, n int) string { return l.T(id, "N", n) }
+	pair := func(a, b string, n int) string {
+		if n == 0 {
+			return a
+		}
+		return a + " " + b
+	}
+	switch {
+	case d <= 0:
+		return unit("duration_s", 0)
+	case d < time.Second:
+		return unit("duration_ms", max(1, int(d.Round(time.Millisecond)/time.Millisecond)))
+	case d < time.Minute:
+		return unit("duration_s", int(d/time.Second))
+	case d < time.Hour:
+		return unit("duration_min", int(d/time.Minute))
+	case d < 24*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		return pair(unit("duration_h", h), unit("duration_min", m), m)
+	}
+	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	return pair(l.N("duration_days", days), unit("duration_h", h), h)
+}

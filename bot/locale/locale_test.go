@@ -122,6 +122,21 @@ func TestPlurals(t *testing.T) {
 	if got := For(Russian).N("sources_failures", 5); got != " · 5 сбоев подряд" {
 		t.Errorf("ru sources_failures 5: %q", got)
 	}
+	for _, tc := range []struct {
+		lang Lang
+		n    int
+		want string
+	}{
+		{English, 1, "(1 poll)"}, {English, 3, "(3 polls in a row)"},
+		{Ukrainian, 1, "(1 невдале опитування поспіль)"}, {Ukrainian, 3, "(3 невдалі опитування поспіль)"},
+		{Ukrainian, 5, "(5 невдалих опитувань поспіль)"}, {Ukrainian, 21, "(21 невдале опитування поспіль)"},
+		{Russian, 1, "(1 неудачный опрос подряд)"}, {Russian, 3, "(3 неудачных опроса подряд)"},
+		{Russian, 5, "(5 неудачных опросов подряд)"}, {Russian, 21, "(21 неудачный опрос подряд)"},
+	} {
+		if got := For(tc.lang).N("source_down", tc.n, "Source", "S", "Since", "D"); !strings.HasSuffix(got, tc.want+".") {
+			t.Errorf("%s source_down %d: %q, want it to end %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
 }
 
 // TestDates checks weekday and month names and the 24-hour clock per language.
@@ -196,6 +211,45 @@ func TestUkrainianHasNoRussianLetters(t *testing.T) {
 		for _, text := range forms {
 			if strings.ContainsAny(strings.ToLower(text), "ыэъё") {
 				t.Errorf("uk %q: %q", id, text)
+			}
+		}
+	}
+}
+
+// TestDurations checks durations per language: the units, the two-unit forms, and the days
+// counted with their plural forms.
+func TestDurations(t *testing.T) {
+	const (
+		ms   = time.Millisecond
+		s    = time.Second
+		min  = time.Minute
+		h    = time.Hour
+		days = 24 * time.Hour
+	)
+	for _, tc := range []struct {
+		d          time.Duration
+		en, uk, ru string
+	}{
+		{-s, "0 s", "0 с", "0 с"},
+		{0, "0 s", "0 с", "0 с"},
+		{300 * time.Microsecond, "1 ms", "1 мс", "1 мс"},
+		{50 * ms, "50 ms", "50 мс", "50 мс"},
+		{45 * s, "45 s", "45 с", "45 с"},
+		{5 * min, "5 min", "5 хв", "5 мин"},
+		{5*min + 59*s, "5 min", "5 хв", "5 мин"},
+		{h, "1 h", "1 год", "1 ч"},
+		{2*h + 5*min, "2 h 5 min", "2 год 5 хв", "2 ч 5 мин"},
+		{23*h + 59*min, "23 h 59 min", "23 год 59 хв", "23 ч 59 мин"},
+		{days, "1 day", "1 день", "1 день"},
+		{2 * days, "2 days", "2 дні", "2 дня"},
+		{3*days + 4*h, "3 days 4 h", "3 дні 4 год", "3 дня 4 ч"},
+		{5 * days, "5 days", "5 днів", "5 дней"},
+		{11*days + 30*min, "11 days", "11 днів", "11 дней"},
+		{21*days + h, "21 days 1 h", "21 день 1 год", "21 день 1 ч"},
+	} {
+		for lang, want := range map[Lang]string{English: tc.en, Ukrainian: tc.uk, Russian: tc.ru} {
+			if got := For(lang).Duration(tc.d); got != want {
+				t.Errorf("%s Duration(%v) = %q, want %q", lang, tc.d, got, want)
 			}
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"livealert/bot/fakebotapi"
+	"livealert/bot/locale"
 	"livealert/sources"
 	"livealert/subscriptions"
 )
@@ -33,37 +34,66 @@ var exampleConfig []byte
 //go:embed console/demo-liveblog.txt
 var demoLiveBlog []byte
 
-// demoSourceName names the demo in its alerts.
-const demoSourceName = "Demo live blog (fictional)"
-
 // demoSpeed replays the demo's half-hourly updates three seconds apart.
 const demoSpeed = 600
 
-const consoleUsage = "usage: livealert console [-config FILE] [-replay FILE|URL] [-speed N] [-db FILE] [-v]\n\n" +
-	"Runs the real bot against an in-process Telegram, with you as a user in a private chat: no\n" +
-	"token, no network. Without -config (and no config.yaml here) the catalog is that of\n" +
-	"config.example.yaml and a built-in demo live blog is replayed; -replay replays any page\n" +
-	"livealert can read, its entries appearing in published order; with -config and no -replay\n" +
-	"the configured sources are polled for real. The replay ends with the chat's digest.\n\n" +
-	"In a terminal: type commands, a button's number to press it; :group, :member, :private,\n" +
-	":quit (or Ctrl-D). Piped: the lines of standard input are sent first, each after the\n" +
-	"previous reply, then the replay runs; it exits when the replay is over.\n\n"
+// consoleSynopsis is the first line of the console's usage; the rest is the message
+// console_usage in the console's language.
+const consoleSynopsis = "usage: livealert console [-config FILE] [-replay FILE|URL] [-speed N] [-db FILE] [-lang en|uk|ru] [-v]\n\n"
 
-// consoleUser is the person at the console.
-var consoleUser = fakebotapi.User{ID: 1001, FirstName: "You", Username: "you", LanguageCode: "en"}
+// consoleUser is the person at the console; its language_code is the console's language.
+func consoleUser(lang locale.Lang) fakebotapi.User {
+	return fakebotapi.User{ID: 1001, FirstName: "You", Username: "you", LanguageCode: string(lang)}
+}
 
-// The simulated groups: in the first the person is an administrator, in the second a member.
-var (
-	consoleAdminGroup  = fakebotapi.Chat{ID: -1001000000001, Type: "supergroup", Title: "Console group"}
-	consoleMemberGroup = fakebotapi.Chat{ID: -1001000000002, Type: "supergroup", Title: "Members' group"}
-	consoleGroupOwner  = fakebotapi.User{ID: 1002, FirstName: "Alex", Username: "alex_admin", LanguageCode: "en"}
-)
+// consoleGroupOwner adds the bot to the group where the person is only a member; it speaks
+// the console's language, which the group then takes.
+func consoleGroupOwner(lang locale.Lang) fakebotapi.User {
+	return fakebotapi.User{ID: 1002, FirstName: "Alex", Username: "alex_admin", LanguageCode: string(lang)}
+}
+
+// The simulated groups, titled in the console's language: in the first the person is an
+// administrator, in the second a member.
+func consoleAdminGroup(l *locale.Locale) fakebotapi.Chat {
+	return fakebotapi.Chat{ID: -1001000000001, Type: "supergroup", Title: l.T("console_admin_group")}
+}
+
+func consoleMemberGroup(l *locale.Locale) fakebotapi.Chat {
+	return fakebotapi.Chat{ID: -1001000000002, Type: "supergroup", Title: l.T("console_member_group")}
+}
 
 // consoleOptions are the console's command line.
 type consoleOptions struct {
-	config, replay, db string
-	speed              float64
-	verbose            bool
+	config, replay, db, lang string
+	speed                    float64
+	verbose                  bool
+	l                        *locale.Locale // the console's language, from lang or the environment
+}
+
+// consoleLanguage is the console's language: flagLang (-lang) when given, else that of the
+// first of $LC_ALL, $LC_MESSAGES and $LANG that is set ("uk_UA.UTF-8" is uk), else English.
+// A set locale the bot does not write in ("de_DE.UTF-8", "C") is English; a -lang it does
+// not write in is a usage error.
+func consoleLanguage(flagLang string, getenv func(string) string) (locale.Lang, error) {
+	if flagLang != "" {
+		if lang, ok := locale.Parse(flagLang); ok {
+			return lang, nil
+		}
+		return "", &usageError{msg: fmt.Sprintf("console: -lang %q: want en, uk or ru", flagLang)}
+	}
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		v, _, _ = strings.Cut(v, ".")
+		v, _, _ = strings.Cut(v, "@")
+		if lang, ok := locale.Parse(v); ok {
+			return lang, nil
+		}
+		break
+	}
+	return locale.English, nil
 }
 
 // consoleCommand runs `livealert console`.
@@ -71,13 +101,22 @@ func (p *program) consoleCommand(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("livealert console", flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
 	var o consoleOptions
-	fs.StringVar(&o.config, "config", "", "the configuration `file` (default config.yaml if present, else the built-in catalog)")
-	fs.StringVar(&o.replay, "replay", "", "replay the page or feed at `FILE|URL` (default with no configuration: the built-in demo)")
-	fs.Float64Var(&o.speed, "speed", 0, "replay `N` times faster than published (default: the whole replay in about 40s)")
-	fs.StringVar(&o.db, "db", "", "the SQLite database `file` (default: a temporary one)")
-	fs.BoolVar(&o.verbose, "v", false, "log the bot's lines to standard error")
+	fs.StringVar(&o.config, "config", "", "")
+	fs.StringVar(&o.replay, "replay", "", "")
+	fs.Float64Var(&o.speed, "speed", 0, "")
+	fs.StringVar(&o.db, "db", "", "")
+	fs.StringVar(&o.lang, "lang", "", "")
+	fs.BoolVar(&o.verbose, "v", false, "")
+	// The usage is in the console's language as known when it is asked for: -lang when it
+	// came before -h, else the environment's.
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), consoleUsage)
+		lang, err := consoleLanguage(o.lang, p.getenv)
+		if err != nil {
+			lang = locale.English
+		}
+		l := locale.For(lang)
+		fs.VisitAll(func(f *flag.Flag) { f.Usage = l.T("console_flag_" + f.Name) })
+		fmt.Fprint(fs.Output(), consoleSynopsis+l.T("console_usage"))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -86,11 +125,16 @@ func (p *program) consoleCommand(ctx context.Context, args []string) error {
 		}
 		return &usageError{msg: err.Error()}
 	}
+	lang, err := consoleLanguage(o.lang, p.getenv)
+	if err != nil {
+		return err
+	}
+	o.l = locale.For(lang)
 	if fs.NArg() > 0 {
-		return &usageError{msg: fmt.Sprintf("console: unexpected argument %q (see livealert console -h)", fs.Arg(0))}
+		return &usageError{msg: o.l.T("console_unexpected_arg", "Arg", fmt.Sprintf("%q", fs.Arg(0)))}
 	}
 	if o.speed < 0 {
-		return &usageError{msg: "console: -speed must be positive"}
+		return &usageError{msg: o.l.T("console_bad_speed")}
 	}
 	return p.console(ctx, o)
 }
@@ -137,7 +181,7 @@ func (p *program) console(ctx context.Context, o consoleOptions) error {
 		}
 		rp = newReplay(entries, o.speed, p.now)
 	case !fromFile:
-		src := sources.Source{Name: demoSourceName, Format: sources.FormatLiveBlog}
+		src := sources.Source{Name: o.l.T("console_demo_source"), Format: sources.FormatLiveBlog}
 		entries, err := parseReplay(ctx, src, "demo-liveblog.txt", demoLiveBlog)
 		if err != nil {
 			return err
@@ -154,7 +198,7 @@ func (p *program) console(ctx context.Context, o consoleOptions) error {
 	}
 	if rp != nil {
 		defer rp.Close()
-		name := demoSourceName
+		name := o.l.T("console_demo_source")
 		if o.replay != "" {
 			name = replayName(o.replay)
 		}
@@ -194,7 +238,9 @@ func (p *program) console(ctx context.Context, o consoleOptions) error {
 		botErr = q.runBot(botCtx, cfg, store, api.Token(), srcs, clock.Now, logger, serving{})
 	}()
 
-	c := &consoleSession{api: api, store: store, clock: clock, replay: rp, user: consoleUser, chat: fakebotapi.PrivateChat(consoleUser),
+	user := consoleUser(o.l.Lang())
+	c := &consoleSession{api: api, store: store, clock: clock, replay: rp, l: o.l, user: user, chat: fakebotapi.PrivateChat(user),
+		owner: consoleGroupOwner(o.l.Lang()), adminGroup: consoleAdminGroup(o.l), memberGroup: consoleMemberGroup(o.l),
 		seen: map[consoleMsgKey]int{}, answered: map[string]bool{}}
 	c.chats = []fakebotapi.Chat{c.chat}
 	if rp != nil {
@@ -216,21 +262,20 @@ func (p *program) console(ctx context.Context, o consoleOptions) error {
 	return botErr
 }
 
-// consoleIntro is what the terminal shows first: what runs, and what to try.
+// consoleIntro is what the terminal shows first, in the console's language: what runs, and
+// what to try.
 func consoleIntro(o consoleOptions, cfg Config, rp *replay, srcs []sources.Source) []string {
-	lines := []string{"livealert console — the real bot, with you as a user in a private chat; no Telegram, no token."}
+	l := o.l
+	lines := []string{l.T("console_title")}
 	switch {
 	case rp != nil && o.replay == "":
-		lines = append(lines, fmt.Sprintf("Replaying the built-in demo live blog (fictional): %d updates, one every few seconds, then the day's digest.", len(rp.entries)))
+		lines = append(lines, l.N("console_replaying_demo", len(rp.entries)))
 	case rp != nil:
-		lines = append(lines, fmt.Sprintf("Replaying %s: %d entries, %.0f times faster than published, then the day's digest.", o.replay, len(rp.entries), rp.speed))
+		lines = append(lines, l.N("console_replaying", len(rp.entries), "Target", o.replay, "Speed", fmt.Sprintf("%.0f", rp.speed)))
 	default:
-		lines = append(lines, fmt.Sprintf("Polling the %d sources of the configuration for real: what your topics would send.", len(srcs)))
+		lines = append(lines, l.N("console_polling", len(srcs)))
 	}
-	lines = append(lines,
-		"Try: tap a topic by typing its number · /follow drones · /digest 20:00 · /help",
-		":group — a group where you are an administrator · :member — one where you are not · :quit or Ctrl-D leaves",
-		"")
+	lines = append(lines, l.T("console_try"), l.T("console_try_groups"), "")
 	return lines
 }
 
@@ -276,9 +321,15 @@ type consoleSession struct {
 	api    *fakebotapi.Server
 	store  *subscriptions.Store
 	clock  *consoleClock
-	replay *replay // nil when real sources are polled
+	replay *replay        // nil when real sources are polled
+	l      *locale.Locale // the language of the console's own lines
 	user   fakebotapi.User
 	style  textStyle
+
+	// The simulated groups, and the owner who adds the bot to the one the person is only a
+	// member of.
+	adminGroup, memberGroup fakebotapi.Chat
+	owner                   fakebotapi.User
 
 	mu       sync.Mutex // guards what follows and serialises writes to out
 	out      io.Writer
@@ -460,7 +511,7 @@ func (c *consoleSession) printMessageLocked(m fakebotapi.Message, edited bool) {
 		head = append(head, c.chatTitle(m.ChatID))
 	}
 	if edited {
-		head = append(head, "edited")
+		head = append(head, c.l.T("console_edited"))
 	}
 	if c.style.ansi {
 		when := c.clock.Now()
@@ -485,19 +536,18 @@ func (c *consoleSession) printMessageLocked(m fakebotapi.Message, edited bool) {
 
 // chatTitle names a chat for headers.
 func (c *consoleSession) chatTitle(id int64) string {
-	for _, ch := range []fakebotapi.Chat{consoleAdminGroup, consoleMemberGroup} {
+	for _, ch := range []fakebotapi.Chat{c.adminGroup, c.memberGroup} {
 		if ch.ID == id {
 			return ch.Title
 		}
 	}
-	return fmt.Sprintf("chat %d", id)
+	return c.l.T("console_chat", "ID", id)
 }
 
-// say writes a line of the console's own (not the bot's).
-func (c *consoleSession) say(format string, args ...any) {
+// say writes a line of the console's own (not the bot's), as given: callers translate it.
+func (c *consoleSession) say(line string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	line := fmt.Sprintf(format, args...)
 	if c.style.ansi {
 		line = "\x1b[2m" + line + "\x1b[0m"
 	}
@@ -521,25 +571,23 @@ func (c *consoleSession) input(ctx context.Context, line string, echo bool) erro
 	case ":quit", ":q", ":exit":
 		return errQuit
 	case ":group":
-		c.enter(consoleAdminGroup, models.ChatMemberTypeAdministrator)
-		return c.awaitReply(ctx, consoleAdminGroup.ID, "")
+		c.enter(c.adminGroup, models.ChatMemberTypeAdministrator)
+		return c.awaitReply(ctx, c.adminGroup.ID, "")
 	case ":member":
-		c.enter(consoleMemberGroup, models.ChatMemberTypeMember)
-		return c.awaitReply(ctx, consoleMemberGroup.ID, "")
+		c.enter(c.memberGroup, models.ChatMemberTypeMember)
+		return c.awaitReply(ctx, c.memberGroup.ID, "")
 	case ":private":
 		c.mu.Lock()
 		c.chat = fakebotapi.PrivateChat(c.user)
 		c.mu.Unlock()
-		c.say("(now in your private chat with the bot)")
+		c.say(c.l.T("console_private"))
 		return nil
 	case ":help":
-		c.say("Type what you would send the bot (/help lists its commands), or a button's number to press it.\n" +
-			":group — a group where you are an administrator · :member — a group where you are not\n" +
-			":private — back to the private chat · :quit — leave (Ctrl-D too)")
+		c.say(c.l.T("console_help"))
 		return nil
 	}
 	if strings.HasPrefix(line, ":") {
-		c.say("(unknown console command %s: try :help)", line)
+		c.say(c.l.T("console_unknown", "Command", line))
 		return nil
 	}
 	c.mu.Lock()
@@ -548,7 +596,7 @@ func (c *consoleSession) input(ctx context.Context, line string, echo bool) erro
 	if n, ok := buttonNumber(line); ok {
 		if n > len(c.buttons) {
 			c.mu.Unlock()
-			c.say("(no button [%d])", n)
+			c.say(c.l.T("console_no_button", "N", n))
 			return nil
 		}
 		b := c.buttons[n-1]
@@ -563,7 +611,7 @@ func (c *consoleSession) input(ctx context.Context, line string, echo bool) erro
 		}
 		id, err := c.api.PressButton(pressAs, c.user, btn.messageID, btn.data)
 		if err != nil {
-			c.say("(that button is gone)")
+			c.say(c.l.T("console_button_gone"))
 			return nil
 		}
 		return c.awaitReply(ctx, btn.chatID, id)
@@ -598,16 +646,19 @@ func (c *consoleSession) enter(ch fakebotapi.Chat, status models.ChatMemberType)
 	}
 	c.mu.Unlock()
 	if known {
-		c.say("(now in %s)", ch.Title)
+		c.say(c.l.T("console_in_group", "Title", ch.Title))
 		return
 	}
-	c.say("(now in %s, where you are %s; the bot was just added)", ch.Title, map[models.ChatMemberType]string{
-		models.ChatMemberTypeAdministrator: "an administrator", models.ChatMemberTypeMember: "a member, not an administrator"}[status])
+	if status == models.ChatMemberTypeAdministrator {
+		c.say(c.l.T("console_joined_admin", "Title", ch.Title))
+	} else {
+		c.say(c.l.T("console_joined_member", "Title", ch.Title))
+	}
 	c.api.SetMemberStatus(ch.ID, c.user.ID, status)
 	adder := c.user
 	if status != models.ChatMemberTypeAdministrator {
-		c.api.SetMemberStatus(ch.ID, consoleGroupOwner.ID, models.ChatMemberTypeAdministrator)
-		adder = consoleGroupOwner
+		c.api.SetMemberStatus(ch.ID, c.owner.ID, models.ChatMemberTypeAdministrator)
+		adder = c.owner
 	}
 	c.api.MyChatMember(ch, adder, models.ChatMemberTypeAdministrator)
 }
@@ -651,7 +702,7 @@ func (c *consoleSession) chatState(chatID int64) [2]int {
 func (c *consoleSession) printAnswer(queryID string) {
 	for _, a := range c.api.CallbackAnswers() {
 		if a.QueryID == queryID && a.Text != "" {
-			c.say("(%s)", a.Text)
+			c.say("(" + a.Text + ")")
 		}
 	}
 }

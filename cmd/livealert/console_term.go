@@ -60,7 +60,7 @@ func (c *consoleSession) runTerminal(ctx context.Context, in *os.File, out io.Wr
 	defer func() { cancel(); <-printed }()
 
 	for _, l := range intro {
-		c.say("%s", l)
+		c.say(l)
 	}
 	if err := c.input(ctx, "/start", false); err != nil {
 		return err
@@ -69,7 +69,7 @@ func (c *consoleSession) runTerminal(ctx context.Context, in *os.File, out io.Wr
 		go func() {
 			if err := c.finishReplay(ctx); err == nil {
 				c.flush()
-				c.say("(the replay is over and the digest sent: go on trying commands; :quit or Ctrl-D leaves)")
+				c.say(c.l.T("console_replay_over"))
 			}
 		}()
 	}

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"livealert/bot/locale"
 	"livealert/sources"
 	"livealert/subscriptions/match"
 )
@@ -99,5 +101,74 @@ func TestConsolePipedCorpus(t *testing.T) {
 	}
 	if got := strings.Count(out, "🔔"); got != alerts {
 		t.Errorf("%d alerts, want %d:\n%s", got, alerts, out)
+	}
+}
+
+// TestConsolePipedUkrainian is TestConsolePiped with -lang uk, plus :help and a button that
+// does not exist: the person writes to the bot in Ukrainian (its language_code is uk), and
+// the bot's replies, buttons, alerts and digest and the console's own lines are in Ukrainian.
+func TestConsolePipedUkrainian(t *testing.T) {
+	t.Parallel()
+	out := runConsolePiped(t, "/start\n2\n:help\n99\n/follow ceasefire\n",
+		"-config", "../../config.example.yaml", "-replay", "testdata/console_replay.txt", "-speed", "600", "-lang", "uk")
+	golden(t, "console_piped_uk.txt", out)
+}
+
+func TestConsoleLanguage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		flag string
+		env  map[string]string
+		want locale.Lang
+	}{
+		{"", nil, locale.English},
+		{"uk", map[string]string{"LANG": "ru_RU.UTF-8"}, locale.Ukrainian},
+		{"ru-RU", nil, locale.Russian},
+		{"", map[string]string{"LANG": "uk_UA.UTF-8"}, locale.Ukrainian},
+		{"", map[string]string{"LANG": "ru_UA.UTF-8@euro"}, locale.Russian},
+		{"", map[string]string{"LANG": "uk.UTF-8"}, locale.Ukrainian},
+		{"", map[string]string{"LC_MESSAGES": "ru_RU.UTF-8", "LANG": "uk_UA.UTF-8"}, locale.Russian},
+		{"", map[string]string{"LC_ALL": "uk_UA.UTF-8", "LC_MESSAGES": "ru_RU.UTF-8"}, locale.Ukrainian},
+		// The first one set decides, even when the bot does not write in it.
+		{"", map[string]string{"LC_ALL": "C", "LANG": "uk_UA.UTF-8"}, locale.English},
+		{"", map[string]string{"LANG": "de_DE.UTF-8"}, locale.English},
+	} {
+		got, err := consoleLanguage(tc.flag, func(k string) string { return tc.env[k] })
+		if err != nil || got != tc.want {
+			t.Errorf("-lang %q, %v: %q, %v; want %q", tc.flag, tc.env, got, err, tc.want)
+		}
+	}
+	if _, err := consoleLanguage("de", func(string) string { return "" }); err == nil {
+		t.Error("-lang de is accepted")
+	}
+}
+
+// TestConsoleUsageLanguage: `livealert console -h` is in the environment's language, or
+// -lang's when it comes first.
+func TestConsoleUsageLanguage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		lang string
+		want string
+	}{
+		{[]string{"-h"}, "", "Runs the real bot"},
+		{[]string{"-h"}, "uk_UA.UTF-8", "Запускає справжнього бота"},
+		{[]string{"-lang", "ru", "-h"}, "uk_UA.UTF-8", "Запускает настоящего бота"},
+	} {
+		var stderr bytes.Buffer
+		p := &program{stdout: io.Discard, stderr: &stderr, now: time.Now,
+			getenv: func(k string) string {
+				if k == "LANG" {
+					return tc.lang
+				}
+				return ""
+			}}
+		if err := p.run(context.Background(), append([]string{"console"}, tc.args...)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(stderr.String(), tc.want) || !strings.Contains(stderr.String(), "-lang") {
+			t.Errorf("%v, LANG=%q: usage lacks %q:\n%s", tc.args, tc.lang, tc.want, stderr.String())
+		}
 	}
 }
