@@ -132,6 +132,7 @@ func (b *Bot) run(ctx context.Context) error {
 		State:   b.opts.Store,
 		Logger:  b.log,
 		Now:     b.opts.Now,
+		Observe: b.metrics.observePoll,
 	})
 	g, ctx := errgroup.WithContext(ctx)
 	if b.opts.HTTP != nil {
@@ -321,7 +322,6 @@ func (b *Bot) ingest(ctx context.Context, src sources.Source, entries []sources.
 	if err != nil {
 		return err
 	}
-	b.metrics.polls.WithLabelValues(src.Name).Inc()
 	b.metrics.entries.WithLabelValues(src.Name).Add(float64(res.New))
 	if res.New > 0 || res.Edited > 0 {
 		b.log.Info("entries recorded", "source", src.Name, "new", res.New, "edited", res.Edited, "alerts_queued", res.Queued, "first_poll", res.Primed)

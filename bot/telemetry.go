@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"livealert/bot/deliver"
+	"livealert/sources"
 	"livealert/subscriptions"
 )
 
@@ -22,7 +23,8 @@ type telemetry struct {
 	sendSeconds  prometheus.Histogram     // sendMessage round trip
 	alertDelay   *prometheus.HistogramVec // since: published, seen
 	entries      *prometheus.CounterVec   // source: new entries recorded
-	polls        *prometheus.CounterVec   // source: polls handled
+	polls        *prometheus.CounterVec   // source, result: ok, not_modified, failed
+	fetchSeconds *prometheus.HistogramVec // source: a poll's duration
 	digestTicks  prometheus.Counter
 }
 
@@ -49,12 +51,15 @@ func newTelemetry(store *subscriptions.Store, now func() time.Time) *telemetry {
 		entries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "livealert_source_entries_total",
 			Help: "New entries recorded, by source."}, []string{"source"}),
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "livealert_source_polls_total",
-			Help: "Successful polls handed to the store, by source."}, []string{"source"}),
+			Help: "Polls of a source, by result: ok (entries read), not_modified (conditional GET), failed."}, []string{"source", "result"}),
+		fetchSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "livealert_source_poll_duration_seconds",
+			Help: "A poll's duration: fetching, parsing and recording its entries.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 12)},
+			[]string{"source"}),
 		digestTicks: prometheus.NewCounter(prometheus.CounterOpts{Name: "livealert_digest_ticks_total",
 			Help: "Runs of the digest tick."}),
 	}
 	t.reg.MustRegister(t.sent, t.failed, t.pauses, t.pauseSeconds, t.sendSeconds, t.alertDelay,
-		t.entries, t.polls, t.digestTicks, storeCollector{store: store, now: now})
+		t.entries, t.polls, t.fetchSeconds, t.digestTicks, storeCollector{store: store, now: now})
 	return t
 }
 
@@ -83,7 +88,21 @@ func (t *telemetry) observe(o deliver.Outcome) {
 	}
 }
 
-// storeCollector reads the outbox and the sources' health from the store at each scrape.
+// observePoll counts a poll of a source (sources.WatcherOptions.Observe).
+func (t *telemetry) observePoll(p sources.Poll) {
+	result := "ok"
+	switch {
+	case p.Failed:
+		result = "failed"
+	case p.NotModified:
+		result = "not_modified"
+	}
+	t.polls.WithLabelValues(p.Source, result).Inc()
+	t.fetchSeconds.WithLabelValues(p.Source).Observe(p.Took.Seconds())
+}
+
+// storeCollector reads the outbox, the sources' health and the matcher from the store at each
+// scrape.
 type storeCollector struct {
 	store *subscriptions.Store
 	now   func() time.Time
@@ -100,10 +119,14 @@ var (
 		"Polls of a source that failed since its last success.", []string{"source"}, nil)
 	sourceSinceDesc = prometheus.NewDesc("livealert_source_since_success_seconds",
 		"Seconds since a source's last successful poll (absent before the first).", []string{"source"}, nil)
+	matcherSizeDesc = prometheus.NewDesc("livealert_matcher_size",
+		"What the matcher holds: units (catalog topics and distinct queries) and subscriptions.", []string{"of"}, nil)
+	matcherBuildDesc = prometheus.NewDesc("livealert_matcher_build_seconds",
+		"How long the last build of the matcher took.", nil, nil)
 )
 
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{outboxDepthDesc, outboxOldestDesc, deadLettersDesc, sourceFailuresDesc, sourceSinceDesc} {
+	for _, d := range []*prometheus.Desc{outboxDepthDesc, outboxOldestDesc, deadLettersDesc, sourceFailuresDesc, sourceSinceDesc, matcherSizeDesc, matcherBuildDesc} {
 		ch <- d
 	}
 }
@@ -112,6 +135,10 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
 	now := c.now()
+	units, subs := c.store.Matcher().Size()
+	ch <- prometheus.MustNewConstMetric(matcherSizeDesc, prometheus.GaugeValue, float64(units), "units")
+	ch <- prometheus.MustNewConstMetric(matcherSizeDesc, prometheus.GaugeValue, float64(subs), "subscriptions")
+	ch <- prometheus.MustNewConstMetric(matcherBuildDesc, prometheus.GaugeValue, c.store.MatcherBuildTime().Seconds())
 	if st, err := c.store.OutboxStats(ctx); err == nil {
 		ch <- prometheus.MustNewConstMetric(outboxDepthDesc, prometheus.GaugeValue, float64(st.Queued), "queued")
 		ch <- prometheus.MustNewConstMetric(outboxDepthDesc, prometheus.GaugeValue, float64(st.Due), "due")

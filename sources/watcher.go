@@ -33,6 +33,19 @@ type WatcherOptions struct {
 	Logger *slog.Logger
 	// Now is the clock for LastSuccess; nil means time.Now.
 	Now func() time.Time
+	// Observe, when set, is told how every poll went, for metrics. It must not block.
+	Observe func(Poll)
+}
+
+// Poll is how one poll of a source went, as WatcherOptions.Observe is told it.
+type Poll struct {
+	Source string
+	// Took is the poll's duration: fetching, parsing and handing the entries over.
+	Took time.Duration
+	// NotModified: the server said the page had not changed (a conditional GET).
+	NotModified bool
+	// Failed: the poll failed (the source's State says why).
+	Failed bool
 }
 
 // Watcher polls sources and hands their entries to a Handler.
@@ -149,10 +162,14 @@ func (w *Watcher) poll(ctx context.Context, src Source, handle Handler) int {
 		// Without the stored count, back off as after one failure.
 		return 1
 	}
-	err = w.fetchAndHand(ctx, src, st, handle, log)
+	start := time.Now()
+	notModified, err := w.fetchAndHand(ctx, src, st, handle, log)
 	if ctx.Err() != nil {
 		// Shutting down: whatever failed, it is not the source's fault.
 		return st.Failures
+	}
+	if w.opts.Observe != nil {
+		w.opts.Observe(Poll{Source: src.Name, Took: time.Since(start), NotModified: notModified, Failed: err != nil})
 	}
 	if err != nil {
 		st.Failures++
@@ -175,22 +192,23 @@ func (w *Watcher) poll(ctx context.Context, src Source, handle Handler) int {
 // a health error to show the operator, but no reason to back off.
 var errNoEntries = errors.New("no entries found")
 
-// fetchAndHand does the work of a poll. On success it saves the new state itself.
+// fetchAndHand does the work of a poll and reports whether the page had not changed. On
+// success it saves the new state itself.
 //
 // A source that follows links first fetches its URL, the index, in full and picks the page
 // to read with FollowLink; when that is another page than st.Page, the old validators are
 // dropped. Its entries without a permalink link to the page read. A page that is not a
 // feed and yields no entries is an error wrapping errNoEntries, and nothing is handed over.
-func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle Handler, log *slog.Logger) error {
+func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle Handler, log *slog.Logger) (notModified bool, err error) {
 	page := src
 	if src.Follow != nil {
 		index, err := w.opts.Fetcher.Fetch(ctx, src.URL, State{})
 		if err != nil {
-			return err
+			return false, err
 		}
 		link, err := FollowLink(index, src.Follow)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if link != st.Page {
 			log.Info("source follows a new page", "page", link, "previous", st.Page)
@@ -200,12 +218,12 @@ func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle
 	}
 	resp, err := w.opts.Fetcher.Fetch(ctx, page.URL, st)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if !resp.NotModified {
 		r, err := ParsePage(page, resp)
 		if err != nil {
-			return err
+			return false, err
 		}
 		for _, note := range r.Notes {
 			log.Debug("source parse note", "note", note, "format", r.Format)
@@ -215,7 +233,7 @@ func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle
 			if len(r.Notes) > 0 {
 				reason = ": " + strings.Join(r.Notes, "; ")
 			}
-			return fmt.Errorf("sources: %q: %w in %d bytes read as %s%s", src.Name, errNoEntries, len(resp.Body), r.Format, reason)
+			return false, fmt.Errorf("sources: %q: %w in %d bytes read as %s%s", src.Name, errNoEntries, len(resp.Body), r.Format, reason)
 		}
 		if src.Follow != nil {
 			// The page read, not the index, is where an entry without a permalink is.
@@ -226,15 +244,15 @@ func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle
 			}
 		}
 		if err := handle(ctx, src, r.Entries); err != nil {
-			return fmt.Errorf("sources: handler: %w", err)
+			return false, fmt.Errorf("sources: handler: %w", err)
 		}
 		st.ETag, st.LastModified = resp.ETag, resp.LastModified
 	}
 	st.LastSuccess = w.opts.Now().UTC()
 	st.Failures, st.LastError = 0, ""
 	if err := w.opts.State.SaveSourceState(ctx, src.Name, st); err != nil {
-		return fmt.Errorf("sources: save state: %w", err)
+		return false, fmt.Errorf("sources: save state: %w", err)
 	}
 	log.Debug("source polled", "not_modified", resp.NotModified, "url", resp.URL)
-	return nil
+	return resp.NotModified, nil
 }

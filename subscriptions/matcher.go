@@ -3,6 +3,7 @@ package subscriptions
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"livealert/subscriptions/match"
 )
@@ -15,6 +16,7 @@ func (s *Store) Matcher() *match.Matcher { return s.matcher.Load() }
 func (s *Store) rebuildMatcher(ctx context.Context) error {
 	s.rebuild.Lock()
 	defer s.rebuild.Unlock()
+	start := time.Now()
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT s.id, s.chat_id, s.thread_id, s.topic, s.query
 		FROM subscriptions s JOIN chats c ON c.id = s.chat_id
@@ -36,5 +38,10 @@ func (s *Store) rebuildMatcher(ctx context.Context) error {
 		return fmt.Errorf("subscriptions: load subscriptions: %w", err)
 	}
 	s.matcher.Store(match.NewMatcher(s.catalog, subs, s.matcher.Load(), s.log))
+	s.matcherBuild.Store(int64(time.Since(start)))
 	return nil
 }
+
+// MatcherBuildTime is how long the last build of the matcher took (loading the subscriptions
+// and compiling them).
+func (s *Store) MatcherBuildTime() time.Duration { return time.Duration(s.matcherBuild.Load()) }

@@ -46,9 +46,10 @@ type Store struct {
 	catalog *match.Catalog
 	log     *slog.Logger
 
-	rebuild sync.Mutex                    // serialises matcher rebuilds
-	matcher atomic.Pointer[match.Matcher] // the matcher of the current subscriptions
-	zones   sync.Map                      // zone name → *time.Location, see location
+	rebuild      sync.Mutex                    // serialises matcher rebuilds
+	matcher      atomic.Pointer[match.Matcher] // the matcher of the current subscriptions
+	matcherBuild atomic.Int64                  // nanoseconds the last matcher build took
+	zones        sync.Map                      // zone name → *time.Location, see location
 
 	prepMu   sync.Mutex
 	prepared map[string]*sql.Stmt // hot read queries, prepared once on the read pool

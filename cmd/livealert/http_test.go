@@ -52,7 +52,7 @@ func TestHealthcheckAndMetrics(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(body), `livealert_source_polls_total{source="TRT World"}`) {
+	if !strings.Contains(string(body), `livealert_source_polls_total{result="ok",source="TRT World"}`) {
 		t.Errorf("/metrics lacks the source's polls:\n%s", body)
 	}
 

@@ -46,6 +46,10 @@ type Matcher struct {
 	at     []uint32
 }
 
+// Size returns how many units (catalog topics and distinct queries) and subscriptions the
+// matcher holds.
+func (m *Matcher) Size() (units, subscriptions int) { return len(m.labels), len(m.subs) }
+
 // Match returns every subscription the document matches, ordered by chat, thread and
 // subscription.
 func (m *Matcher) Match(d *Document) []Hit {
