@@ -46,14 +46,21 @@ func TestHealthcheckAndMetrics(t *testing.T) {
 		t.Fatalf("healthcheck: %v, printed %q", err, stdout.String())
 	}
 	blog.waitPolls(t, 1)
-	resp, err := http.Get("http://" + addr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), `livealert_source_polls_total{result="ok",source="TRT World"}`) {
-		t.Errorf("/metrics lacks the source's polls:\n%s", body)
+	// The poll is counted once it is over, just after the page was served.
+	var body string
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(body, `livealert_source_polls_total{result="ok",source="TRT World"}`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics lacks the source's polls:\n%s", body)
+		}
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body = string(b)
+		time.Sleep(10 * time.Millisecond)
 	}
 
 	nowhere := map[string]string{httpListenEnv: freeAddress(t)}
