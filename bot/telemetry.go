@@ -26,6 +26,7 @@ type telemetry struct {
 	polls        *prometheus.CounterVec   // source, result: ok, not_modified, failed
 	fetchSeconds *prometheus.HistogramVec // source: a poll's duration
 	digestTicks  prometheus.Counter
+	refused      *prometheus.CounterVec // reason: webhook deliveries refused
 }
 
 // scrapeTimeout bounds the store reads of one scrape.
@@ -57,9 +58,11 @@ func newTelemetry(store *subscriptions.Store, now func() time.Time) *telemetry {
 			[]string{"source"}),
 		digestTicks: prometheus.NewCounter(prometheus.CounterOpts{Name: "livealert_digest_ticks_total",
 			Help: "Runs of the digest tick."}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "livealert_webhook_refused_total",
+			Help: "Webhook requests refused, by reason: method, secret, too_large, not_an_update."}, []string{"reason"}),
 	}
 	t.reg.MustRegister(t.sent, t.failed, t.pauses, t.pauseSeconds, t.sendSeconds, t.alertDelay,
-		t.entries, t.polls, t.fetchSeconds, t.digestTicks, storeCollector{store: store, now: now})
+		t.entries, t.polls, t.fetchSeconds, t.digestTicks, t.refused, storeCollector{store: store, now: now})
 	return t
 }
 

@@ -36,6 +36,8 @@ type webhookConfig struct {
 	path   string // the URL's path, served on Options.HTTP
 	secret string
 	online atomic.Bool // connected: deliveries are handled
+	// lastWarned is when a refused request was last logged (unix nanoseconds).
+	lastWarned atomic.Int64
 }
 
 // newWebhookConfig checks a webhook URL and secret, and makes up a random secret when secret
@@ -153,6 +155,7 @@ func (b *Bot) serveWebhook(ctx context.Context) http.HandlerFunc {
 	want := sha256.Sum256([]byte(b.webhook.secret))
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
+			b.webhookRefused("method")
 			w.Header().Set("Allow", http.MethodPost)
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
@@ -160,6 +163,7 @@ func (b *Bot) serveWebhook(ctx context.Context) http.HandlerFunc {
 		// Hashes have one length, so the comparison tells nothing about the secret's.
 		got := sha256.Sum256([]byte(r.Header.Get(webhookSecretHeader)))
 		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			b.webhookRefused("secret")
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
@@ -167,6 +171,7 @@ func (b *Bot) serveWebhook(ctx context.Context) http.HandlerFunc {
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
+				b.webhookRefused("too_large")
 				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 				return
 			}
@@ -175,6 +180,7 @@ func (b *Bot) serveWebhook(ctx context.Context) http.HandlerFunc {
 		}
 		var u models.Update
 		if err := json.Unmarshal(body, &u); err != nil || u.ID <= 0 {
+			b.webhookRefused("not_an_update")
 			http.Error(w, "not an update", http.StatusBadRequest)
 			return
 		}
@@ -193,6 +199,20 @@ func (b *Bot) serveWebhook(ctx context.Context) http.HandlerFunc {
 		case <-ctx.Done():
 			http.Error(w, "stopping", http.StatusServiceUnavailable)
 		}
+	}
+}
+
+// webhookRefusalLogEvery bounds the warnings about refused webhook requests: a scanner
+// hammering the path must not flood the log.
+const webhookRefusalLogEvery = time.Minute
+
+// webhookRefused counts a refused webhook request, and warns at most once a minute.
+func (b *Bot) webhookRefused(reason string) {
+	b.metrics.refused.WithLabelValues(reason).Inc()
+	now := time.Now().UnixNano()
+	last := b.webhook.lastWarned.Load()
+	if now-last >= int64(webhookRefusalLogEvery) && b.webhook.lastWarned.CompareAndSwap(last, now) {
+		b.log.Warn("webhook request refused", "reason", reason)
 	}
 }
 

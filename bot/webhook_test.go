@@ -120,6 +120,11 @@ func TestWebhookRefusesAWrongSecret(t *testing.T) {
 	if code := postHook(t, *hookURL, http.MethodPost, testWebhookSecret, append(big, `"}`...)); code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("2 MiB body: %d, want 413", code)
 	}
+	for reason, want := range map[string]float64{"secret": 5, "method": 1, "not_an_update": 1, "too_large": 1} {
+		if got := refusedCount(t, h, reason); got != want {
+			t.Errorf("livealert_webhook_refused_total{reason=%q} = %v, want %v", reason, got, want)
+		}
+	}
 	if offset, err := deliver.UpdateOffset(h.ctx, h.store); err != nil || offset != first {
 		t.Fatalf("offset %d (%v) after refused deliveries, want %d", offset, err, first)
 	}
@@ -251,4 +256,26 @@ func TestWebhookKeepsReadiness(t *testing.T) {
 	if info, ok := h.api.Webhook(); !ok || !validWebhookSecret(info.SecretToken) {
 		t.Fatalf("webhook %+v: want a made-up secret", info)
 	}
+}
+
+// refusedCount reads livealert_webhook_refused_total{reason} from the bot's registry.
+func refusedCount(t *testing.T, h *harness, reason string) float64 {
+	t.Helper()
+	families, err := h.bot.metrics.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "livealert_webhook_refused_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "reason" && l.GetValue() == reason {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
