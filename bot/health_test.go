@@ -51,16 +51,21 @@ func TestHealthAndMetrics(t *testing.T) {
 		`livealert_send_duration_seconds_count 1`,
 		`livealert_matcher_size{of="subscriptions"} 1`,
 	}
-	// The send is counted once Telegram's answer is back, just after the fake recorded it.
+	// The send is counted once Telegram's answer is back, just after the fake recorded it:
+	// poll until every line is there, then report the ones still missing.
 	var metrics string
-	eventually(t, func() bool {
+	missing := want
+	for deadline := time.Now().Add(harnessTimeout); len(missing) > 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		_, metrics = get("/metrics")
-		return strings.Contains(metrics, want[0])
-	})
-	for _, w := range want {
-		if !strings.Contains(metrics, w) {
-			t.Errorf("/metrics lacks %s:\n%s", w, metrics)
+		missing = nil
+		for _, w := range want {
+			if !strings.Contains(metrics, w) {
+				missing = append(missing, w)
+			}
 		}
+	}
+	for _, w := range missing {
+		t.Errorf("/metrics lacks %s:\n%s", w, metrics)
 	}
 
 	h.api.Close() // Telegram is down from here on

@@ -77,7 +77,8 @@ func (t *telemetry) observe(o deliver.Outcome) {
 		}
 		return
 	}
-	t.sent.WithLabelValues(o.Kind).Inc()
+	// The send is counted last: whoever sees it counted sees its delays too.
+	defer t.sent.WithLabelValues(o.Kind).Inc()
 	if o.Kind != subscriptions.KindAlert {
 		return
 	}
