@@ -59,8 +59,9 @@ type Options struct {
 	// Language is the language of chats that have none of their own and of users whose
 	// language_code the bot does not write (see bot/locale); English when "".
 	Language locale.Lang
-	// Senders bounds the messages in flight at once (DefaultSenders when zero): a crash
-	// duplicates at most this many.
+	// Senders bounds the messages in flight at once (DefaultSenders, or DefaultPaidSenders
+	// with PaidBroadcast, when zero); within it, the sends in flight follow what the rate
+	// needs at the measured round trip. A crash duplicates at most the sends in flight.
 	Senders int
 	// SourcesAlertAfter is how long a source fails before the operators are told;
 	// DefaultSourcesAlertAfter when zero.
@@ -83,9 +84,12 @@ type Options struct {
 	unpacedReplies bool
 }
 
-// DefaultSenders is how many sends may be in flight at once unless Options.Senders says
-// otherwise: the most messages a crash can duplicate.
-const DefaultSenders = deliver.DefaultSenders
+// DefaultSenders and DefaultPaidSenders (with PaidBroadcast) bound the sends in flight
+// unless Options.Senders says otherwise: the most messages a crash can duplicate.
+const (
+	DefaultSenders     = deliver.DefaultSenders
+	DefaultPaidSenders = deliver.DefaultPaidSenders
+)
 
 // Bot is a running livealert bot.
 type Bot struct {
@@ -175,7 +179,7 @@ func newBot(opts Options) (*Bot, error) {
 		opts.PollTimeout = 50 * time.Second
 	}
 	if opts.Senders <= 0 {
-		opts.Senders = DefaultSenders
+		opts.Senders = deliver.MaxSenders(opts.PaidBroadcast)
 	}
 	if opts.SourcesAlertAfter == 0 {
 		opts.SourcesAlertAfter = DefaultSourcesAlertAfter
@@ -269,6 +273,7 @@ func newBot(opts Options) (*Bot, error) {
 		Observe:        b.metrics.observe,
 		UnpacedReplies: opts.unpacedReplies,
 	})
+	b.metrics.watchSender(b.sender)
 	return b, nil
 }
 

@@ -49,6 +49,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		`livealert_source_entries_total{source="Harbour Wire"} 2`,
 		`livealert_outbox_messages{state="due"}`,
 		`livealert_send_duration_seconds_count 1`,
+		`livealert_sends_in_flight_limit 4`,
 		`livealert_matcher_size{of="subscriptions"} 1`,
 	}
 	// The send is counted once Telegram's answer is back, just after the fake recorded it:

@@ -66,6 +66,17 @@ func newTelemetry(store *subscriptions.Store, now func() time.Time) *telemetry {
 	return t
 }
 
+// watchSender reports the sender's sends in flight and their bound at each scrape.
+func (t *telemetry) watchSender(s *deliver.Sender) {
+	t.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "livealert_sends_in_flight",
+			Help: "Outbox messages sent and not yet answered or recorded: what a crash could repeat."},
+			func() float64 { n, _ := s.InFlight(); return float64(n) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "livealert_sends_in_flight_limit",
+			Help: "The bound on the sends in flight: what the rate needs at the measured round trip."},
+			func() float64 { _, n := s.InFlight(); return float64(n) }))
+}
+
 // observe counts what became of an outbox message (deliver.Options.Observe).
 func (t *telemetry) observe(o deliver.Outcome) {
 	t.sendSeconds.Observe(o.Took.Seconds())

@@ -89,9 +89,10 @@ func (s *Sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *Sender) deliver(ctx context.Context, o outgoing) error {
 	kb := s.opts.Keyboard(ctx, o.rows)
-	start := time.Now()
-	sendErr := s.send(ctx, o, o.text, kb, true)
-	s.observe(o, time.Since(start), sendErr)
+	trip, release, sendErr := s.send(ctx, o, o.text, kb, true)
+	// The send leaves the flight once its outcome is recorded: until then a crash repeats it.
+	defer func() { release() }()
+	s.observe(o, trip, sendErr)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
 		// queue, or a graceful restart would send it again.
@@ -120,7 +121,9 @@ func (s *Sender) deliver(ctx context.Context, o outgoing) error {
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
 			"template", o.kind, "error", s.opts.Redact(sendErr), "html", excerpt(o.text))
-		plainErr := s.send(ctx, o, render.PlainText(o.text), kb, false)
+		release()
+		var plainErr error
+		_, release, plainErr = s.send(ctx, o, render.PlainText(o.text), kb, false)
 		if plainErr == nil {
 			return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
 		}
@@ -182,17 +185,26 @@ func (s *Sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 }
 
 // send makes one sendMessage call for o, in HTML parse mode or as plain text, with the
-// keyboard kb (nil for none), once the global limiter, any 429 pause and the chat's limiter
-// allow: taking the slots right before the call keeps the sends on the wire as evenly spaced
-// as the limiters' slots.
-func (s *Sender) send(ctx context.Context, o outgoing, text string, kb *models.InlineKeyboardMarkup, asHTML bool) error {
-	if err := s.waitTurn(ctx); err != nil {
-		return err
+// keyboard kb (nil for none), once the global limiter, any 429 pause, the chat's limiter and
+// the in-flight bound allow: taking the slots right before the call keeps the sends on the
+// wire as evenly spaced as the limiters' slots. It returns the call's round trip and the
+// release of its place in flight, to call once the outcome is recorded (a no-op when the
+// call was not made).
+func (s *Sender) send(ctx context.Context, o outgoing, text string, kb *models.InlineKeyboardMarkup, asHTML bool) (trip time.Duration, release func(), err error) {
+	release = func() {}
+	finish, err := s.waitTurn(ctx)
+	if err != nil {
+		return 0, release, err
 	}
 	if wait := s.limits.takeChat(o.chat, time.Now()); wait > 0 {
 		if err := sleepCtx(ctx, wait); err != nil {
-			return err
+			finish(0)
+			return 0, release, err
 		}
+	}
+	if release, err = s.flight.acquire(ctx); err != nil {
+		finish(0)
+		return 0, func() {}, err
 	}
 	p := MessageParams(o.chatID, o.threadID, text, kb)
 	if !asHTML {
@@ -203,23 +215,27 @@ func (s *Sender) send(ctx context.Context, o outgoing, text string, kb *models.I
 	// accepted it, and only its answer lets the rows leave the queue.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	_, err := s.tg.SendMessage(ctx, p)
-	return err
+	start := time.Now()
+	_, err = s.tg.SendMessage(ctx, p)
+	trip = time.Since(start)
+	finish(trip)
+	return trip, release, err
 }
 
-// waitTurn returns when the pacer grants a send, no 429 pause is in force and the sends of
-// the last second leave room (see sendWindow).
-func (s *Sender) waitTurn(ctx context.Context) error {
+// waitTurn returns when the pacer grants a send, no 429 pause is in force and the sends
+// Telegram may count in the last second leave room (see sendWindow). finish, to call with
+// the send's round trip once it is answered, ends the send's place in the window.
+func (s *Sender) waitTurn(ctx context.Context) (finish func(trip time.Duration), err error) {
 	if s.limits.global.Limit() == rate.Inf {
-		return s.waitPause(ctx)
+		return func(time.Duration) {}, s.waitPause(ctx)
 	}
 	select {
 	case <-s.slots:
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	if err := s.waitPause(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	return s.limits.window.take(ctx)
 }

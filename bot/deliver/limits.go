@@ -11,22 +11,37 @@ import (
 
 // Telegram's limits on sending, as the defaults of Options.
 const (
-	defaultPrivateInterval = time.Second           // one message a second to a private chat
-	defaultGroupInterval   = 3*time.Second + 100e6 // 20 a minute to a group, with a margin for jitter
-	idleLimiterSweep       = 10_000                // chat limiters kept before idle ones are dropped
-	telegramGlobalLimit    = 30                    // messages a second Telegram accepts
-	telegramPaidLimit      = 1000                  // with allow_paid_broadcast
-	windowMargin           = 3                     // messages a second kept below Telegram's limit
-	globalBurst            = 3                     // global slots that may be taken at once
+	defaultPrivateInterval = time.Second            // one message a second to a private chat
+	defaultGroupInterval   = 3*time.Second + 100e6  // 20 a minute to a group, with a margin for jitter
+	idleLimiterSweep       = 10_000                 // chat limiters kept before idle ones are dropped
+	telegramGlobalLimit    = 30                     // messages a second Telegram accepts
+	telegramPaidLimit      = 1000                   // with allow_paid_broadcast
+	windowMargin           = 3                      // messages a second kept below Telegram's limit
+	minGlobalBurst         = 3                      // global slots that may be taken at once, at least
+	burstSpan              = 100 * time.Millisecond // and at most the rate's slots of this span
 )
 
 // DefaultRate is how many messages a second go out over all chats together unless
 // Options.Rate says otherwise.
 const DefaultRate = 25
 
-// DefaultSenders is how many sends may be in flight at once unless Options.Senders says
-// otherwise: the most messages a crash can duplicate.
-const DefaultSenders = 8
+// DefaultSenders and DefaultPaidSenders (with PaidBroadcast) bound the sends in flight at
+// once unless Options.Senders says otherwise. Within the bound, the sends in flight follow
+// what the rate needs at the measured round trip (see flight): a crash duplicates at most
+// that many.
+const (
+	DefaultSenders     = 32
+	DefaultPaidSenders = 256
+)
+
+// MaxSenders is the default bound on the sends in flight: DefaultPaidSenders with paid
+// broadcasts, else DefaultSenders.
+func MaxSenders(paid bool) int {
+	if paid {
+		return DefaultPaidSenders
+	}
+	return DefaultSenders
+}
 
 // sendLimits holds the sender's rate limiters: one over all chats and one per chat. The
 // per-chat limiters are created on first use and dropped when idle.
@@ -49,12 +64,13 @@ func newSendLimits(opts Options) *sendLimits {
 	if opts.Rate > 0 {
 		// A little burst makes up for slots a busy machine took late; the window keeps it
 		// from reaching Telegram's limit.
-		l.global = rate.NewLimiter(rate.Limit(opts.Rate), globalBurst)
+		burst := max(minGlobalBurst, int(opts.Rate*burstSpan.Seconds()))
+		l.global = rate.NewLimiter(rate.Limit(opts.Rate), burst)
 		limit := telegramGlobalLimit
 		if opts.PaidBroadcast {
 			limit = telegramPaidLimit
 		}
-		l.window = newSendWindow(max(1, min(limit-windowMargin, int(opts.Rate)+globalBurst)), time.Second)
+		l.window = newSendWindow(max(1, min(limit-windowMargin, int(opts.Rate)+burst)), time.Second)
 	}
 	return l
 }

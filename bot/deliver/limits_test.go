@@ -1,6 +1,7 @@
 package deliver
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -55,22 +56,94 @@ func TestReserveChat(t *testing.T) {
 func TestSendWindow(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2024, 5, 14, 12, 0, 0, 0, time.UTC)
+	const trip = 100 * time.Millisecond
 	w := newSendWindow(3, time.Second)
 	tests := []struct {
-		at   time.Duration
-		want time.Duration // 0: allowed and counted
+		at     time.Duration
+		answer bool          // the oldest send in flight is answered at at, after trip
+		want   time.Duration // for a take: 0 when allowed and counted
 	}{
-		{0, 0},
-		{100 * time.Millisecond, 0},
-		{200 * time.Millisecond, 0},
-		{300 * time.Millisecond, 701 * time.Millisecond}, // until the first leaves the window
-		{time.Second, 0},
-		{1050 * time.Millisecond, 51 * time.Millisecond},
-		{1100 * time.Millisecond, 0},
+		{at: 0},
+		{at: 100 * time.Millisecond},
+		{at: 200 * time.Millisecond},
+		// Three in flight: nothing leaves before an answer.
+		{at: 250 * time.Millisecond, want: time.Second},
+		{at: 300 * time.Millisecond, answer: true}, // sent at 0: counted at 200ms from now on
+		{at: 300 * time.Millisecond, want: 901 * time.Millisecond},
+		{at: 1199 * time.Millisecond, want: 2 * time.Millisecond},
+		{at: 1200 * time.Millisecond},
+		{at: 1300 * time.Millisecond, answer: true},
+		{at: 1300 * time.Millisecond, answer: true},
+		// Answered at 1.3s, counted as arrived at 1.2s: in the window until 2.2s.
+		{at: 1400 * time.Millisecond, want: 801 * time.Millisecond},
+		{at: 2201 * time.Millisecond},
 	}
 	for i, tt := range tests {
-		if got := w.tryTake(t0.Add(tt.at)); got != tt.want {
-			t.Fatalf("send %d at +%v: wait %v, want %v", i, tt.at, got, tt.want)
+		now := t0.Add(tt.at)
+		if tt.answer {
+			w.finishAt(now, trip)
+			continue
 		}
+		if got, _ := w.tryTake(now); got != tt.want {
+			t.Fatalf("event %d at +%v: wait %v, want %v", i, tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestBoundInFlight(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		rate float64
+		hold time.Duration
+		max  int
+		want int
+	}{
+		{25, 100 * time.Millisecond, 32, 4},      // 3 needed, at least 4
+		{25, time.Second, 32, 30},                // 25 × 1s × 1.2
+		{25, 5 * time.Second, 32, 32},            // at most Senders
+		{1000, 100 * time.Millisecond, 256, 120}, // paid broadcast at 100ms
+		{1000, 300 * time.Millisecond, 256, 256}, // bounded
+		{25, 100 * time.Millisecond, 2, 2},       // Senders below the least
+	}
+	for _, tt := range tests {
+		if got := boundInFlight(tt.rate, tt.hold, tt.max); got != tt.want {
+			t.Errorf("boundInFlight(%v, %v, %d) = %d, want %d", tt.rate, tt.hold, tt.max, got, tt.want)
+		}
+	}
+}
+
+func TestFlightFollowsTheRoundTrip(t *testing.T) {
+	t.Parallel()
+	f := newFlight(1000, 256)
+	if _, limit := f.inFlight(); limit != minInFlight {
+		t.Fatalf("limit before any send %d, want %d", limit, minInFlight)
+	}
+	for range tripSamples {
+		f.mu.Lock()
+		f.active++
+		f.mu.Unlock()
+		f.release(50 * time.Millisecond)
+	}
+	if _, limit := f.inFlight(); limit != 60 {
+		t.Fatalf("limit at 50ms holds and 1000/s: %d, want 60", limit)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var releases []func()
+	for range 60 {
+		release, err := f.acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	cancel()
+	if _, err := f.acquire(ctx); err == nil {
+		t.Fatal("a 61st send was let in flight")
+	}
+	for _, release := range releases {
+		release()
+	}
+	if active, _ := f.inFlight(); active != 0 {
+		t.Fatalf("%d in flight after every release", active)
 	}
 }

@@ -118,7 +118,8 @@ func (r *replies) drain(ctx context.Context, q *replyQueue) {
 		}
 		r.mu.Unlock()
 		// The reply stays in the queue, where identical ones join it, until its slot comes.
-		if err := r.waitTurn(ctx, q.chat); err != nil {
+		finish, err := r.waitTurn(ctx, q.chat)
+		if err != nil {
 			continue // ctx ended: the next round drops the queue
 		}
 		r.mu.Lock()
@@ -127,7 +128,7 @@ func (r *replies) drain(ctx context.Context, q *replyQueue) {
 		close(q.space)
 		q.space = make(chan struct{})
 		r.mu.Unlock()
-		r.send(ctx, q.chat, w.p)
+		r.send(ctx, q.chat, w.p, finish)
 		for _, done := range w.done {
 			done()
 		}
@@ -138,8 +139,10 @@ func (r *replies) drain(ctx context.Context, q *replyQueue) {
 func (r *replies) wait() { r.wg.Wait() }
 
 // waitTurn returns once the chat's limiter would let a message go, then waits for a global
-// slot and takes the chat's slot. It returns ctx's error if ctx ends first.
-func (r *replies) waitTurn(ctx context.Context, c subscriptions.DueChat) error {
+// slot and takes the chat's slot. finish, to call with the send's round trip once it is
+// answered, ends its place in the send window (see Sender.waitTurn). It returns ctx's error
+// if ctx ends first.
+func (r *replies) waitTurn(ctx context.Context, c subscriptions.DueChat) (finish func(trip time.Duration), err error) {
 	s := r.s
 	if r.unpaced {
 		return s.waitTurn(ctx)
@@ -150,24 +153,36 @@ func (r *replies) waitTurn(ctx context.Context, c subscriptions.DueChat) error {
 			break
 		}
 		if err := sleepCtx(ctx, wait); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if err := s.waitTurn(ctx); err != nil {
-		return err
+	if finish, err = s.waitTurn(ctx); err != nil {
+		return nil, err
 	}
 	if wait := s.limits.takeChat(c, time.Now()); wait > 0 {
-		return sleepCtx(ctx, wait)
+		if err := sleepCtx(ctx, wait); err != nil {
+			finish(0)
+			return nil, err
+		}
 	}
-	return nil
+	return finish, nil
+}
+
+// call makes the sendMessage call of a reply whose turn has come and ends its place in the
+// send window.
+func (r *replies) call(ctx context.Context, p *tgbot.SendMessageParams, finish func(time.Duration)) error {
+	start := time.Now()
+	_, err := r.s.tg.SendMessage(ctx, p)
+	finish(time.Since(start))
+	return err
 }
 
 // send makes the sendMessage call of a reply whose turn has come (see waitTurn). A
 // 429 pauses every send and the reply is tried once more after the pause; a chat that has
 // blocked the bot is marked inactive; other failures are logged: the user can simply ask again.
-func (r *replies) send(ctx context.Context, c subscriptions.DueChat, p *tgbot.SendMessageParams) {
+func (r *replies) send(ctx context.Context, c subscriptions.DueChat, p *tgbot.SendMessageParams, finish func(time.Duration)) {
 	s := r.s
-	_, err := s.tg.SendMessage(ctx, p)
+	err := r.call(ctx, p, finish)
 	var tooMany *tgbot.TooManyRequestsError
 	if errors.As(err, &tooMany) {
 		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
@@ -176,8 +191,8 @@ func (r *replies) send(ctx context.Context, c subscriptions.DueChat, p *tgbot.Se
 		if err := setSendPause(ctx, s.store, until); err != nil {
 			s.log.Error("store send pause failed", "error", err)
 		}
-		if err = r.waitTurn(ctx, c); err == nil {
-			_, err = s.tg.SendMessage(ctx, p)
+		if finish, err = r.waitTurn(ctx, c); err == nil {
+			err = r.call(ctx, p, finish)
 		}
 	}
 	if err == nil || ctx.Err() != nil {

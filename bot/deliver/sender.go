@@ -42,8 +42,9 @@ type Options struct {
 	// zero), GroupInterval to one group or channel (3.1s when zero: 20 a minute with a margin
 	// for jitter); no limit when negative.
 	PrivateInterval, GroupInterval time.Duration
-	// Senders bounds the messages in flight at once (DefaultSenders when zero or less): a
-	// crash duplicates at most this many.
+	// Senders bounds the messages in flight at once (MaxSenders when zero or less); within
+	// it, the sends in flight follow what Rate needs at the measured round trip. A crash
+	// duplicates at most the sends in flight.
 	Senders int
 	// Render renders due alerts of one chat, oldest first, as one message: as many as fit, at
 	// least one. It returns the text (Telegram HTML) and how many of ds it holds.
@@ -85,6 +86,10 @@ func (s *Sender) PausedUntil() time.Time {
 	return s.pause
 }
 
+// InFlight returns the outbox messages in flight (sent and not yet answered and recorded)
+// and their current bound.
+func (s *Sender) InFlight() (active, limit int) { return s.flight.inFlight() }
+
 // Sender drains the outbox. A dispatcher walks the chats with due messages in turn
 // (round-robin by chat id) and hands each chat whose own rate limit allows a send to one of
 // Options.Senders workers. A worker waits for a slot of the global rate limiter (handed out by
@@ -100,6 +105,7 @@ type Sender struct {
 	store  *subscriptions.Store
 	log    *slog.Logger
 	limits *sendLimits
+	flight *flight
 	acks   *acks
 	// replies sends the answers to commands within the same limits.
 	replies *replies
@@ -136,7 +142,7 @@ func New(opts Options) *Sender {
 		opts.GroupInterval = defaultGroupInterval
 	}
 	if opts.Senders <= 0 {
-		opts.Senders = DefaultSenders
+		opts.Senders = MaxSenders(opts.PaidBroadcast)
 	}
 	if opts.Keyboard == nil {
 		opts.Keyboard = func(context.Context, []subscriptions.Delivery) *models.InlineKeyboardMarkup { return nil }
@@ -150,6 +156,7 @@ func New(opts Options) *Sender {
 		store:    opts.Store,
 		log:      opts.Logger,
 		limits:   newSendLimits(opts),
+		flight:   newFlight(opts.Rate, opts.Senders),
 		acks:     newAcks(opts.Store),
 		wakeup:   make(chan struct{}, 1),
 		freed:    make(chan struct{}, 1),

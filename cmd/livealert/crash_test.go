@@ -96,7 +96,7 @@ log:
 	if len(perChat) != chats {
 		t.Fatalf("messages went to %d chats, want %d", len(perChat), chats)
 	}
-	bound := kills * bot.DefaultSenders
+	bound := kills * bot.DefaultPaidSenders // the in-flight bound with paid_broadcast
 	t.Logf("%d chats alerted, %d duplicates over %d kills (bound %d)", chats, duplicates, kills, bound)
 	if duplicates > bound {
 		t.Fatalf("%d duplicates, more than the %d sends in flight over %d kills", duplicates, bound, kills)
