@@ -268,6 +268,10 @@ func newBot(opts Options) (*Bot, error) {
 		Render: func(ds []subscriptions.Delivery) (string, int) {
 			return renderAlerts(b.localDeliveries(ds), b.sources, opts.Now())
 		},
+		RenderAlso: func(text string, d subscriptions.Delivery) (string, bool) {
+			d = b.localDeliveries([]subscriptions.Delivery{d})[0]
+			return render.WithAlso(text, d, b.sources[d.Entry.Source])
+		},
 		Keyboard:       b.alertKeyboard,
 		Redact:         b.redact,
 		Observe:        b.metrics.observe,

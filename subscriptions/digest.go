@@ -67,6 +67,9 @@ type DigestItem struct {
 	Entry StoredEntry
 	// Labels are the topics and queries it matched, in the order the chat subscribed to them.
 	Labels []string
+	// Also are the later entries of the same story from other sources (see stories.go) that
+	// matched too, oldest first: the digest lists a story once.
+	Also []StoredEntry
 }
 
 // digestItems returns the entries that matched the chat's digest and both-mode subscriptions
@@ -179,7 +182,75 @@ func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]
 		})
 		items[i] = chat
 	}
+	if err := s.foldStories(ctx, items); err != nil {
+		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
+	}
 	return items, end, nil
+}
+
+// foldStories makes each chat's items of one story (entry_stories) one item: the first, with
+// the others as its Also and their labels added to its own.
+func (s *Store) foldStories(ctx context.Context, items [][]DigestItem) error {
+	var ids strings.Builder
+	ids.WriteByte('[')
+	for _, chat := range items {
+		for _, it := range chat {
+			if ids.Len() > 1 {
+				ids.WriteByte(',')
+			}
+			ids.WriteString(strconv.FormatInt(it.Entry.RowID, 10))
+		}
+	}
+	ids.WriteByte(']')
+	if ids.Len() == 2 {
+		return nil
+	}
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT s.entry_id, s.story_id FROM json_each(?) j JOIN entry_stories s ON s.entry_id = j.value
+		WHERE s.story_id <> s.entry_id`, ids.String())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	story := map[int64]int64{} // entries that joined a story: their story's id
+	for rows.Next() {
+		var entry, id int64
+		if err := rows.Scan(&entry, &id); err != nil {
+			return err
+		}
+		story[entry] = id
+	}
+	if err := rows.Err(); err != nil || len(story) == 0 {
+		return err
+	}
+	for i, chat := range items {
+		first := map[int64]int{} // story id → its item in out
+		out := chat[:0:0]
+		for _, it := range chat {
+			id, joined := story[it.Entry.RowID]
+			if !joined {
+				id = it.Entry.RowID
+			}
+			k, seen := first[id]
+			if !seen {
+				first[id] = len(out)
+				out = append(out, it)
+				continue
+			}
+			head := &out[k]
+			head.Also = append(head.Also, it.Entry)
+			head.Also = append(head.Also, it.Also...)
+			labels := slices.Clip(head.Labels)
+			for _, l := range it.Labels {
+				if !slices.Contains(labels, l) {
+					labels = append(labels, l)
+				}
+			}
+			head.Labels = labels
+		}
+		items[i] = out
+	}
+	return nil
 }
 
 // digestRow is a row of DigestItemsOf's query: a match of dues[due]'s, seq-th in the answer.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"livealert/sources"
 	"livealert/subscriptions/match"
@@ -55,6 +56,7 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			return err
 		}
 		defer policy.close()
+		var st stories
 		for _, e := range entries {
 			if e.Published.IsZero() {
 				e.Published = now
@@ -74,7 +76,7 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 				}
 				if opts.AlertOnEdit && !res.Primed {
 					hits, terms := matcher.MatchWithTerms(match.NewDocument(e.Title, e.Body))
-					queued, err := queueAlerts(ctx, tx, policy, rowID, hits, terms)
+					queued, err := queueAlerts(ctx, tx, policy, rowID, 0, hits, terms)
 					if err != nil {
 						return err
 					}
@@ -98,8 +100,12 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			if res.Primed {
 				continue
 			}
+			storyID, err := st.record(ctx, tx, now, rowID, source, match.NewStory(e.Title, e.Body))
+			if err != nil {
+				return err
+			}
 			hits, terms := matcher.MatchWithTerms(match.NewDocument(e.Title, e.Body))
-			queued, err := queueAlerts(ctx, tx, policy, rowID, hits, terms)
+			queued, err := queueAlerts(ctx, tx, policy, rowID, storyID, hits, terms)
 			if err != nil {
 				return err
 			}
@@ -123,8 +129,11 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 // (Matcher.Match's order) and terms[i] are the terms that made hits[i] match
 // (Matcher.MatchWithTerms). Each alert carries its labels, the subscription shown as each
 // label (the oldest of the thread's shown alike) and the terms of its instant subscriptions.
-// It returns how many alerts it queued.
-func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID int64, hits []match.Hit, terms [][]string) (int, error) {
+// With storyID, the entry's story (see stories.go), an alert to a thread alerted to that story
+// within StoryWindow is queued as an "also" row (also_of), due no earlier than the first alert;
+// any other alert is recorded as the thread's first of the story. storyID is 0 for an edited
+// entry, which starts no story. It returns how many alerts it queued.
+func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID, storyID int64, hits []match.Hit, terms [][]string) (int, error) {
 	if len(hits) == 0 {
 		return 0, nil
 	}
@@ -133,9 +142,13 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 	}
 	matches := newRowBatch(tx, `INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES `, "",
 		`ON CONFLICT DO NOTHING`, 4)
-	alerts := newRowBatch(tx, `INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, subscription_ids, terms, due_at, created_at)
-		SELECT v.column1, v.column2, 'alert', v.column3, v.column4, v.column5, v.column6, v.column7, v.column8 FROM (VALUES `,
-		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 8)
+	alerts := newRowBatch(tx, `INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, subscription_ids, terms, due_at, created_at, also_of)
+		SELECT v.column1, v.column2, 'alert', v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9 FROM (VALUES `,
+		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 9)
+	firsts := newRowBatch(tx, `INSERT INTO story_alerts (chat_id, thread_id, story_id, entry_id, created_at)
+		SELECT v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES `,
+		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 5)
+	defer firsts.close()
 	defer matches.close()
 	defer alerts.close()
 	var labels []string
@@ -194,9 +207,26 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 				lastTerms = nil
 			}
 		}
+		var alsoOf any // NULL: a first alert of its story
+		if storyID != 0 {
+			if storyID != entryID {
+				firstDue, ok, err := storyAlerted(ctx, tx, policy.now, hits[i].ChatID, hits[i].ThreadID, storyID)
+				if err != nil {
+					return 0, err
+				}
+				if ok {
+					alsoOf, due = storyID, maxTime(due, firstDue)
+				}
+			}
+			if alsoOf == nil {
+				if err := firsts.add(ctx, hits[i].ChatID, hits[i].ThreadID, storyID, entryID, unix(policy.now)); err != nil {
+					return 0, err
+				}
+			}
+		}
 		buf = appendJSONInts(buf[:0], ids)
 		err = alerts.add(ctx, hits[i].ChatID, hits[i].ThreadID, entryID, strings.Join(labels, "\n"), string(buf), lastJSON,
-			unix(due), unix(policy.now))
+			unix(due), unix(policy.now), alsoOf)
 		if err != nil {
 			return 0, err
 		}
@@ -208,10 +238,21 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID i
 	if err := alerts.flush(ctx); err != nil {
 		return 0, err
 	}
+	if err := firsts.flush(ctx); err != nil {
+		return 0, err
+	}
 	return int(alerts.inserted), nil
 }
 
 // sameSlice reports whether a and b are the same non-empty slice: same length and backing array.
 func sameSlice(a, b []string) bool {
 	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
+}
+
+// maxTime returns the later of a and b.
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -31,6 +31,9 @@ type Delivery struct {
 	// thread shown as each label (the oldest, when several are shown alike); 0 for one that
 	// could not be told (an alert queued by an older version whose subscription is gone).
 	SubscriptionIDs []int64
+	// AlsoOf, for an alert, is the story (see stories.go) whose first alert to this chat's
+	// thread it is to be added to, as an edit of that message; 0 for an alert of its own.
+	AlsoOf int64
 	// Terms, for alerts, are the normalised terms of the entry that made it match, sorted:
 	// the words to highlight.
 	Terms []string

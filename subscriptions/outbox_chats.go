@@ -96,7 +96,7 @@ func (s *Store) chatDeliveries(ctx context.Context, chatID int64, limit int) ([]
 // deliveryColumns lists, for a query aliasing outbox as o, chats as c and entries as e, the
 // columns scanDeliveries reads.
 const deliveryColumns = `o.id, o.chat_id, c.type, o.thread_id, c.time_zone, o.kind, o.labels, o.text, o.attempts,
-	o.failing_since, o.subscription_ids, o.terms, c.language, ` + entryColumns
+	o.failing_since, o.subscription_ids, o.terms, c.language, COALESCE(o.also_of, 0), ` + entryColumns
 
 // deliveries returns up to limit queued messages matching where (over outbox o and chats c),
 // oldest first.
@@ -130,7 +130,7 @@ func (s *Store) scanDeliveries(rows *sql.Rows, err error) ([]Delivery, error) {
 		var ids, terms sql.NullString
 		entryDest, fillEntry := entryFields(&d.Entry)
 		dest := append([]any{&d.ID, &d.ChatID, &d.ChatType, &d.ThreadID, &zone, &d.Kind, &labels, &d.Text, &d.Attempts,
-			&failingSince, &ids, &terms, &d.Language}, entryDest...)
+			&failingSince, &ids, &terms, &d.Language, &d.AlsoOf}, entryDest...)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}

@@ -16,7 +16,7 @@ type acks struct {
 }
 
 type ackRequest struct {
-	ids  []int64
+	msg  subscriptions.SentMessage
 	done chan error
 }
 
@@ -24,9 +24,9 @@ func newAcks(store *subscriptions.Store) *acks {
 	return &acks{store: store, reqs: make(chan ackRequest)}
 }
 
-// delivered records ids as delivered and returns once that is committed.
-func (a *acks) delivered(ctx context.Context, ids []int64) error {
-	req := ackRequest{ids: ids, done: make(chan error, 1)}
+// delivered records msg as delivered and returns once that is committed.
+func (a *acks) delivered(ctx context.Context, msg subscriptions.SentMessage) error {
+	req := ackRequest{msg: msg, done: make(chan error, 1)}
 	select {
 	case a.reqs <- req:
 	case <-ctx.Done():
@@ -59,11 +59,11 @@ func (a *acks) run(ctx context.Context) {
 				break more
 			}
 		}
-		var ids []int64
-		for _, req := range batch {
-			ids = append(ids, req.ids...)
+		msgs := make([]subscriptions.SentMessage, len(batch))
+		for i, req := range batch {
+			msgs[i] = req.msg
 		}
-		err := a.store.DeliveredAll(ctx, ids)
+		err := a.store.Delivered(ctx, msgs)
 		for _, req := range batch {
 			req.done <- err
 		}

@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"math/rand/v2"
@@ -35,6 +36,11 @@ type outgoing struct {
 	kind     string
 	text     string
 	rows     []subscriptions.Delivery
+	// also is true for an "also" row (Delivery.AlsoOf), sent alone; edit is then the message
+	// it edits (0: it goes out as an alert of its own) and kb that message's keyboard.
+	also bool
+	edit int
+	kb   *models.InlineKeyboardMarkup
 }
 
 func (o outgoing) ids() []int64 {
@@ -54,7 +60,42 @@ func (s *Sender) deliverChat(ctx context.Context, c subscriptions.DueChat) error
 	}
 	o := s.compose(c.ID, c.Due)
 	o.chat = c
+	if o.also {
+		done, err := s.prepareAlso(ctx, &o)
+		if err != nil || done {
+			return err
+		}
+	}
 	return s.deliver(ctx, o)
+}
+
+// prepareAlso makes o, an "also" row, the edit of its story's first alert to the chat's
+// thread: that message as it stands with a line for o's entry added. When the first alert
+// was not sent (or is gone), o goes out as an alert of its own. done is true when there is
+// nothing to send: the line would make the message too long, so the row is taken off.
+func (s *Sender) prepareAlso(ctx context.Context, o *outgoing) (done bool, err error) {
+	d := o.rows[0]
+	m, err := s.store.StoryMessage(ctx, d.ChatID, d.ThreadID, d.AlsoOf)
+	if err != nil {
+		return false, err
+	}
+	if m.MessageID == 0 || s.opts.RenderAlso == nil {
+		o.text, _ = s.opts.Render(o.rows)
+		return false, nil
+	}
+	text, ok := s.opts.RenderAlso(m.Text, d)
+	if !ok {
+		s.log.Info("story alert too long for another source, left as it is", "chat_id", d.ChatID, "message_id", m.MessageID)
+		return true, s.acks.delivered(context.WithoutCancel(ctx), subscriptions.SentMessage{IDs: o.ids(), ChatID: o.chatID})
+	}
+	o.text, o.edit = text, m.MessageID
+	if m.Keyboard != "" {
+		var kb models.InlineKeyboardMarkup
+		if err := json.Unmarshal([]byte(m.Keyboard), &kb); err == nil {
+			o.kb = &kb
+		}
+	}
+	return false, nil
 }
 
 // compose makes the next message of a chat from its due rows, oldest first.
@@ -65,12 +106,16 @@ func (s *Sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 		o.text, o.rows = first.Text, ds[:1]
 		return o
 	}
+	if first.AlsoOf != 0 {
+		o.rows, o.also = ds[:1], true // its text is made by prepareAlso
+		return o
+	}
 	var alerts []subscriptions.Delivery
 	for _, d := range ds {
 		if d.Kind != subscriptions.KindAlert {
 			break // a digest part waits its turn, in order
 		}
-		if d.ThreadID == first.ThreadID {
+		if d.ThreadID == first.ThreadID && d.AlsoOf == 0 { // an also row goes alone
 			alerts = append(alerts, d)
 		}
 	}
@@ -88,15 +133,22 @@ func (s *Sender) compose(chatID int64, ds []subscriptions.Delivery) outgoing {
 
 // deliver sends o and records the outcome. It returns an error only when the store failed.
 func (s *Sender) deliver(ctx context.Context, o outgoing) error {
-	kb := s.opts.Keyboard(ctx, o.rows)
-	trip, release, sendErr := s.send(ctx, o, o.text, kb, true)
+	kb := o.kb
+	if o.edit == 0 {
+		kb = s.opts.Keyboard(ctx, o.rows)
+	}
+	res, sendErr := s.send(ctx, o, o.text, kb, true)
 	// The send leaves the flight once its outcome is recorded: until then a crash repeats it.
-	defer func() { release() }()
-	s.observe(o, trip, sendErr)
+	defer func() { res.release() }()
+	msgID := res.msgID
+	if o.edit != 0 && sendErr != nil && notModified(sendErr) {
+		msgID, sendErr = o.edit, nil // the message already says it
+	}
+	s.observe(o, res.trip, sendErr)
 	if sendErr == nil {
 		// Recorded even when ctx ended meanwhile: a message Telegram accepted must leave the
 		// queue, or a graceful restart would send it again.
-		return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
+		return s.acks.delivered(context.WithoutCancel(ctx), s.sent(o, msgID, o.text, kb))
 	}
 	if ctx.Err() != nil {
 		return nil // shutting down: the rows stay queued
@@ -121,15 +173,33 @@ func (s *Sender) deliver(ctx context.Context, o outgoing) error {
 	case errors.Is(sendErr, tgbot.ErrorBadRequest) && cantParse(sendErr):
 		log.Error("telegram could not parse a rendered message, sending it as plain text",
 			"template", o.kind, "error", s.opts.Redact(sendErr), "html", excerpt(o.text))
-		release()
+		res.release()
 		var plainErr error
-		_, release, plainErr = s.send(ctx, o, render.PlainText(o.text), kb, false)
+		res, plainErr = s.send(ctx, o, render.PlainText(o.text), kb, false)
+		msgID := res.msgID
 		if plainErr == nil {
-			return s.acks.delivered(context.WithoutCancel(ctx), o.ids())
+			return s.acks.delivered(context.WithoutCancel(ctx), s.sent(o, msgID, "", kb))
 		}
 		return s.failed(ctx, log, o, plainErr)
 	}
 	return s.failed(ctx, log, o, sendErr)
+}
+
+// sent is what the store records of o once Telegram accepted it as message msgID showing
+// text (Telegram HTML; "" when it went as plain text, which no later line can be added to)
+// and kb.
+func (s *Sender) sent(o outgoing, msgID int, text string, kb *models.InlineKeyboardMarkup) subscriptions.SentMessage {
+	m := subscriptions.SentMessage{IDs: o.ids(), ChatID: o.chatID, Edit: o.edit != 0}
+	if o.kind != subscriptions.KindAlert || text == "" {
+		return m
+	}
+	m.MessageID, m.Text = msgID, text
+	if kb != nil {
+		if b, err := json.Marshal(kb); err == nil {
+			m.Keyboard = string(b)
+		}
+	}
+	return m
 }
 
 // observe tells Options.Observe how a send of o went.
@@ -184,28 +254,36 @@ func (s *Sender) failed(ctx context.Context, log *slog.Logger, o outgoing, sendE
 	return s.store.PostponeAll(ctx, o.ids(), now.Add(delay), reason)
 }
 
-// send makes one sendMessage call for o, in HTML parse mode or as plain text, with the
-// keyboard kb (nil for none), once the global limiter, any 429 pause, the chat's limiter and
-// the in-flight bound allow: taking the slots right before the call keeps the sends on the
-// wire as evenly spaced as the limiters' slots. It returns the call's round trip and the
-// release of its place in flight, to call once the outcome is recorded (a no-op when the
-// call was not made).
-func (s *Sender) send(ctx context.Context, o outgoing, text string, kb *models.InlineKeyboardMarkup, asHTML bool) (trip time.Duration, release func(), err error) {
-	release = func() {}
+// sendResult is a send's outcome: the message's id, the call's round trip, and release, which ends
+// its place in flight once the outcome is recorded (a no-op when the call was not made).
+type sendResult struct {
+	msgID   int
+	trip    time.Duration
+	release func()
+}
+
+// send makes one sendMessage call for o (editMessageText of o.edit when not 0), in HTML
+// parse mode or as plain text, with the keyboard kb (nil for none), once the global limiter,
+// any 429 pause, the chat's limiter and the in-flight bound allow: taking the slots right
+// before the call keeps the sends on the wire as evenly spaced as the limiters' slots.
+func (s *Sender) send(ctx context.Context, o outgoing, text string, kb *models.InlineKeyboardMarkup, asHTML bool) (res sendResult, err error) {
+	res.release = func() {}
 	finish, err := s.waitTurn(ctx)
 	if err != nil {
-		return 0, release, err
+		return res, err
 	}
 	if wait := s.limits.takeChat(o.chat, time.Now()); wait > 0 {
 		if err := sleepCtx(ctx, wait); err != nil {
 			finish(0)
-			return 0, release, err
+			return res, err
 		}
 	}
-	if release, err = s.flight.acquire(ctx); err != nil {
+	release, err := s.flight.acquire(ctx)
+	if err != nil {
 		finish(0)
-		return 0, func() {}, err
+		return res, err
 	}
+	res.release = release
 	p := MessageParams(o.chatID, o.threadID, text, kb)
 	if !asHTML {
 		p.ParseMode = ""
@@ -216,10 +294,26 @@ func (s *Sender) send(ctx context.Context, o outgoing, text string, kb *models.I
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
 	start := time.Now()
-	_, err = s.tg.SendMessage(ctx, p)
-	trip = time.Since(start)
-	finish(trip)
-	return trip, release, err
+	defer func() {
+		res.trip = time.Since(start)
+		finish(res.trip)
+	}()
+	if o.edit != 0 {
+		e := &tgbot.EditMessageTextParams{ChatID: p.ChatID, MessageID: o.edit, Text: p.Text, ParseMode: p.ParseMode,
+			LinkPreviewOptions: p.LinkPreviewOptions}
+		if kb != nil {
+			e.ReplyMarkup = kb
+		}
+		_, err = s.tg.EditMessageText(ctx, e)
+		res.msgID = o.edit
+		return res, err
+	}
+	m, err := s.tg.SendMessage(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	res.msgID = m.ID
+	return res, nil
 }
 
 // waitTurn returns when the pacer grants a send, no 429 pause is in force and the sends
@@ -276,6 +370,11 @@ func MessageParams(chatID int64, threadID int, text string, kb *models.InlineKey
 		p.ReplyMarkup = kb
 	}
 	return p
+}
+
+// notModified reports whether Telegram refused an edit that changes nothing.
+func notModified(err error) bool {
+	return errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified")
 }
 
 // cantParse reports whether Telegram refused a message's markup.

@@ -49,6 +49,10 @@ type Options struct {
 	// Render renders due alerts of one chat, oldest first, as one message: as many as fit, at
 	// least one. It returns the text (Telegram HTML) and how many of ds it holds.
 	Render func(ds []subscriptions.Delivery) (text string, n int)
+	// RenderAlso returns text, the Telegram HTML of a story's first alert as it stands, with a
+	// line added for d, an alert of the same story from another source; false when the
+	// result would be too long. When nil, such alerts go out as alerts of their own.
+	RenderAlso func(text string, d subscriptions.Delivery) (string, bool)
 	// Keyboard returns the buttons under a message made of rows, or nil; no buttons when nil.
 	Keyboard func(ctx context.Context, rows []subscriptions.Delivery) *models.InlineKeyboardMarkup
 	// Redact returns an error's message as it may be logged (the bot token masked);

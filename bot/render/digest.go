@@ -106,6 +106,33 @@ func (r *DigestRenderer) time(l *locale.Locale, t time.Time, loc *time.Location)
 	return p
 }
 
+// also returns the sources of a story's later entries, each linked to its entry, as a digest
+// line ends with them: " · also: Feed, Other"; nothing for none.
+func (r *DigestRenderer) also(l *locale.Locale, es []subscriptions.StoredEntry) digestPiece {
+	if len(es) == 0 {
+		return digestPiece{}
+	}
+	head := l.T("digest_also")
+	p := digestPiece{html: head, length: Length(head)}
+	for i := range es {
+		if i > 0 {
+			p.html += ", "
+			p.length += 2
+		}
+		name := es[i].Source
+		if src := r.sources[name]; src.Name != "" {
+			name = src.Name
+		}
+		html := Esc(name)
+		if link := entryLink(es[i], r.sources[es[i].Source]); link != "" {
+			html = "<a href=\"" + Esc(link) + "\">" + html + "</a>"
+		}
+		p.html += html
+		p.length += Length(name)
+	}
+	return p
+}
+
 // label returns a topic's label as its heading shows it: truncated and escaped.
 func (r *DigestRenderer) label(l string) digestPiece {
 	if p, ok := r.labels[l]; ok {
@@ -205,7 +232,8 @@ func (r *DigestRenderer) Render(l *locale.Locale, items []subscriptions.DigestIt
 		for i, it := range g.items {
 			title := r.title(&it.Entry)
 			at := r.time(l, it.Entry.Published, loc)
-			lineLen := 3 + at.length + 1 + title.length // "\n• " at " " title
+			also := r.also(l, it.Also)
+			lineLen := 3 + at.length + 1 + title.length + also.length // "\n• " at " " title also
 			heading := i == 0
 			if heading {
 				lineLen += headingLen
@@ -230,6 +258,7 @@ func (r *DigestRenderer) Render(l *locale.Locale, items []subscriptions.DigestIt
 			buf = append(buf, at.html...)
 			buf = append(buf, ' ')
 			buf = append(buf, title.html...)
+			buf = append(buf, also.html...)
 			size += lineLen
 		}
 	}

@@ -113,3 +113,19 @@ func Alert(d subscriptions.Delivery, src Source, now time.Time, terms map[string
 	}
 	return b.String()
 }
+
+// WithAlso returns text, the Telegram HTML of a story's first alert as it stands, with a line
+// for d, an alert of the same story from another source (src): "Also: <source> · <link>", in
+// the chat's language. It is false when the result would not fit in a message.
+func WithAlso(text string, d subscriptions.Delivery, src Source) (string, bool) {
+	l := locale.For(locale.Lang(d.Language))
+	if src.Name == "" {
+		src.Name = d.Entry.Source
+	}
+	line := l.T("alert_also_nolink", "Source", Esc(src.Name))
+	if link := entryLink(d.Entry, src); link != "" {
+		line = l.T("alert_also", "Source", Esc(src.Name), "Link", Esc(link))
+	}
+	out := text + "\n" + line
+	return out, Length(PlainText(out)) <= MaxMessageLength
+}
