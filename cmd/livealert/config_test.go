@@ -74,7 +74,7 @@ func TestConfigProblemsAllAtOnceWithPaths(t *testing.T) {
 			want: []string{
 				`sources[0].poll_interval: "5 minutes" is not a duration`,
 				"sources[0].url: missing",
-				`sources[1].format: "html" is not one of auto, liveblog, jsonld, selectors, feed`,
+				`sources[1].format: "html" is not one of auto, liveblog, jsonld, selectors, telegram, feed`,
 				`digest.time_zone: "Mars/Olympus" is not a time zone`,
 				`digest.time: "25:00" is not a time of day`,
 			},

@@ -29,7 +29,7 @@ func (p *program) sourceCommand(ctx context.Context, args []string) error {
 	}
 	fs := flag.NewFlagSet("livealert source check", flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
-	format := fs.String("format", "", "read the body as `F`: auto, liveblog, jsonld, selectors or feed (default auto)")
+	format := fs.String("format", "", "read the body as `F`: "+formatList(" or ")+" (default auto)")
 	container := fs.String("container", "", "paragraph mode: the CSS `selector` of the part of the page to read")
 	follow := fs.String("follow", "", "URL is an index page or feed: read its newest link matching this `regexp`")
 	limit := fs.Int("n", 0, "show at most `N` entries (0: all)")
@@ -88,7 +88,7 @@ func (p *program) sourceCommand(ctx context.Context, args []string) error {
 	if *format != "" {
 		src.Format = sources.Format(*format)
 		if !isFormat(src.Format) {
-			return &usageError{msg: fmt.Sprintf("source check: -format %q is not one of auto, liveblog, jsonld, selectors, feed", *format)}
+			return &usageError{msg: fmt.Sprintf("source check: -format %q is not one of %s", *format, formatList(", "))}
 		}
 	}
 	if *container != "" {
@@ -105,6 +105,15 @@ func (p *program) sourceCommand(ctx context.Context, args []string) error {
 		src.Follow = re
 	}
 	return p.checkSource(ctx, src, *limit)
+}
+
+// formatList names the formats a source may have, in order, the last two joined by last.
+func formatList(last string) string {
+	names := make([]string, 0, len(sources.Formats()))
+	for _, f := range sources.Formats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names[:len(names)-1], ", ") + last + names[len(names)-1]
 }
 
 func isFormat(f sources.Format) bool {
