@@ -94,6 +94,14 @@ func TestConfigProblemsAllAtOnceWithPaths(t *testing.T) {
 			},
 		},
 		{
+			name: "telegram channels Telegram would refuse",
+			yaml: "sources:\n  - name: a\n    url: \"@abc\"\n  - name: b\n    url: t.me/joinchat/AbCdEf\n  - name: c\n    url: \"@vvgladkov\"\n",
+			want: []string{
+				`sources[0].url: "@abc" is not a Telegram channel`,
+				`sources[1].url: "t.me/joinchat/AbCdEf" is not a Telegram channel`,
+			},
+		},
+		{
 			name: "wrong types",
 			yaml: "telegram:\n  admins: [12, abc]\nsources:\n  - name: a\n    url: /x\n",
 			want: []string{`telegram.admins[1]: "abc" is not a whole number`},

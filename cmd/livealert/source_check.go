@@ -15,10 +15,11 @@ import (
 	"livealert/sources"
 )
 
-const sourceCheckUsage = "usage: livealert source check URL|FILE [-format F] [-container SEL] [-follow RE] [-n N]\n" +
+const sourceCheckUsage = "usage: livealert source check URL|FILE|@channel [-format F] [-container SEL] [-follow RE] [-n N]\n" +
 	"       livealert source check -config FILE -source NAME [URL|FILE]\n\n" +
 	"Fetches a page or feed once, the way the bot would, and shows what it finds: the format\n" +
 	"detected and every entry (UTC time, id, pinned, title, the first words of the body).\n" +
+	"A public Telegram channel is @name or t.me/name (read from https://t.me/s/name).\n" +
 	"Ids depend on the source's name: they are those of a source named \"check\" unless\n" +
 	"-source names a configured one. Exits 1, saying why, when nothing is found.\n\n"
 
@@ -82,6 +83,9 @@ func (p *program) sourceCommand(ctx context.Context, args []string) error {
 	if len(positional) == 1 {
 		src.URL = positional[0]
 	}
+	if channel, ok := sources.TelegramChannelURL(src.URL); ok {
+		src.URL = channel
+	}
 	if src.URL == "" {
 		return &usageError{msg: "source check: give a URL or a file (see livealert source check -h)"}
 	}
@@ -127,7 +131,7 @@ func isFormat(f sources.Format) bool {
 
 // checkSource fetches and parses src once and prints what it found.
 func (p *program) checkSource(ctx context.Context, src sources.Source, limit int) error {
-	fetcher := sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()})
+	fetcher := sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent(), Client: p.httpClient})
 	out := p.stdout
 	target := src.URL
 	if src.Follow != nil {
