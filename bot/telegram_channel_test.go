@@ -20,10 +20,18 @@ type tgChannelPost struct {
 }
 
 // tgChannelPage renders posts as Telegram's web preview of the channel vvgladkov shows them.
-func tgChannelPage(posts ...tgChannelPost) string {
+func tgChannelPage(posts ...tgChannelPost) string { return tgChannelPageBefore(0, posts...) }
+
+// tgChannelPageBefore is tgChannelPage for a page with older posts before post before (0:
+// none).
+func tgChannelPageBefore(before int, posts ...tgChannelPost) string {
 	var b strings.Builder
 	b.WriteString(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>Вячеслав Гладков – Telegram</title>` +
-		`<link rel="canonical" href="/s/vvgladkov"/></head><body class="widget_frame_base tgme_webpreview_body">` +
+		`<link rel="canonical" href="/s/vvgladkov"/>`)
+	if before > 0 {
+		fmt.Fprintf(&b, `<link rel="prev" href="/s/vvgladkov?before=%d">`, before)
+	}
+	b.WriteString(`</head><body class="widget_frame_base tgme_webpreview_body">` +
 		`<main class="tgme_main"><section class="tgme_channel_history js-message_history">`)
 	for _, p := range posts {
 		fmt.Fprintf(&b, `<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message js-widget_message" data-post="vvgladkov/%d">`+
@@ -81,4 +89,68 @@ func TestTelegramChannelPostAlerts(t *testing.T) {
 		t.Fatalf("a post of the first poll was alerted: %s", alerts[0].Text)
 	}
 	golden(t, "telegram_channel_alert.html", alerts[0].Text)
+}
+
+// After downtime, the posts that scrolled off the channel's page are read from the pages
+// before it and alerted.
+func TestTelegramChannelCatchesUpAfterDowntime(t *testing.T) {
+	t.Parallel()
+	var (
+		mu    sync.Mutex
+		posts []tgChannelPost // oldest first, numbered from 1
+	)
+	add := func(n int, text string) {
+		mu.Lock()
+		defer mu.Unlock()
+		at := time.Date(2024, 5, 14, 9, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Minute)
+		posts = append(posts, tgChannelPost{n, at.Format(time.RFC3339), text})
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		end := len(posts) // posts[:end] are before the page's end
+		if b := r.URL.Query().Get("before"); b != "" {
+			if _, err := fmt.Sscan(b, &end); err != nil || end < 1 || end > len(posts)+1 {
+				http.Error(w, "bad before", http.StatusBadRequest)
+				return
+			}
+			end--
+		}
+		from := max(0, end-20)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		before := 0
+		if from > 0 {
+			before = posts[from].n
+		}
+		fmt.Fprint(w, tgChannelPageBefore(before, posts[from:end]...))
+	}))
+	t.Cleanup(srv.Close)
+	for n := 1; n <= 10; n++ {
+		add(n, fmt.Sprintf("Сводка номер %d: без происшествий.", n))
+	}
+	channel := sources.Source{Name: "Гладков", URL: srv.URL + "/s/vvgladkov", Format: sources.FormatTelegram, PollInterval: 50 * time.Millisecond}
+	h := newHarness(t, harnessOptions{Bot: func(o *Options) { o.Sources = []sources.Source{channel} }})
+	h.start()
+	h.reply(aliceChat, alice, "/follow ракетная")
+	h.waitStore("first poll of the channel", func() bool {
+		st, err := h.store.SourceState(h.ctx, channel.Name)
+		return err == nil && st.LastPost == 10
+	})
+	h.stop()
+
+	// While livealert is down, 30 posts come: the one that matters is no longer on the page.
+	add(11, "Сводка номер 11: без происшествий.")
+	add(12, "<b>Ракетная опасность в Белгороде</b><br/>Всем пройти в укрытия.")
+	for n := 13; n <= 40; n++ {
+		add(n, fmt.Sprintf("Сводка номер %d: без происшествий.", n))
+	}
+	h.start()
+	msgs := h.waitTexts(alice.ID, "https://t.me/vvgladkov/12")
+	if alerts := alertsIn(t, msgs); len(alerts) != 1 || !strings.Contains(alerts[0].Text, "Ракетная опасность в Белгороде") {
+		t.Fatalf("alerts %+v", alerts)
+	}
+	h.waitStore("the catch-up recorded", func() bool {
+		st, err := h.store.SourceState(h.ctx, channel.Name)
+		return err == nil && st.LastPost == 40
+	})
 }
