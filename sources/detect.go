@@ -21,12 +21,15 @@ var ErrUnsupportedFormat = errors.New("unsupported format")
 type ParseResult struct {
 	// Entries are the entries found, in page order.
 	Entries []Entry
-	// Format is the parser that read them: FormatFeed, FormatLiveBlog, FormatJSONLD or
-	// FormatSelectors.
+	// Format is the parser that read them: FormatFeed, FormatLiveBlog, FormatJSONLD,
+	// FormatSelectors or FormatTelegram.
 	Format Format
 	// Notes are what an operator setting up the source should know, one sentence each:
 	// why a parser was passed over, why times are missing.
 	Notes []string
+	// paging is set for a page that shows only the newest posts of a numbered history (a
+	// Telegram channel); the watcher reads it to catch up after downtime.
+	paging *paging
 }
 
 // parseEntries is ParsePage without the notes.
@@ -44,7 +47,9 @@ func parseEntries(src Source, resp Response) ([]Entry, Format, error) {
 //     application/rdf+xml), an XML body whose root is <rss>, <feed> or <rdf:RDF>, or a JSON
 //     body with a "version" of https://jsonfeed.org/… is read by parseFeed;
 //   - a JSON body that holds a LiveBlogPosting is read by parseJSONLD;
-//   - an HTML page is read, in this order, by the first of these that finds entries: its
+//   - an HTML page with Telegram posts (a channel's web preview, see isTelegramPage) is read
+//     by parseTelegram;
+//   - any other HTML page is read, in this order, by the first of these that finds entries: its
 //     JSON-LD, when the updates carry their own times; src.Selectors, when set; paragraph
 //     mode (the block-level text of src.Container, else of the page's top-level <article>
 //     elements, else its <main>, else its <body>, read by ParseLiveBlogText); its JSON-LD
@@ -55,7 +60,7 @@ func parseEntries(src Source, resp Response) ([]Entry, Format, error) {
 //
 // FormatLiveBlog reads an HTML body in paragraph mode; FormatJSONLD reads the page's
 // JSON-LD (or a bare JSON-LD body) even without per-update times; FormatSelectors needs
-// src.Selectors. Parsers get resp.URL (else src.URL) as the page URL and resp.Date as the
+// src.Selectors; FormatTelegram reads any HTML page as a channel's web preview. Parsers get resp.URL (else src.URL) as the page URL and resp.Date as the
 // fallback date. Entries carry src.Name as their Source.
 func ParsePage(src Source, resp Response) (ParseResult, error) {
 	if resp.NotModified {
@@ -81,6 +86,8 @@ func ParsePage(src Source, resp Response) (ParseResult, error) {
 			format = FormatFeed
 		case kind != kindHTML && isJSONLDBody(body):
 			format = FormatJSONLD
+		case kind == kindHTML && isTelegramPage(body):
+			format = FormatTelegram
 		case kind == kindHTML:
 			return p.autoHTML()
 		case kind == kindText:
@@ -100,6 +107,8 @@ func ParsePage(src Source, resp Response) (ParseResult, error) {
 		return p.jsonLD(true)
 	case FormatSelectors:
 		return p.selectors()
+	case FormatTelegram:
+		return p.telegram()
 	}
 	return ParseResult{}, fmt.Errorf("sources: parse %q: %w %q", src.Name, ErrUnsupportedFormat, format)
 }

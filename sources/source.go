@@ -22,10 +22,13 @@ const (
 	FormatJSONLD Format = "jsonld"
 	// FormatSelectors reads an HTML page's updates with the source's CSS selectors.
 	FormatSelectors Format = "selectors"
+	// FormatTelegram is a public Telegram channel's web preview, https://t.me/s/<name>: one
+	// entry per post.
+	FormatTelegram Format = "telegram"
 )
 
 // formats are the formats a source may name, in the order the documentation lists them.
-var formats = []Format{FormatAuto, FormatLiveBlog, FormatJSONLD, FormatSelectors, FormatFeed}
+var formats = []Format{FormatAuto, FormatLiveBlog, FormatJSONLD, FormatSelectors, FormatTelegram, FormatFeed}
 
 // Formats returns the formats a source may name, in the order the documentation lists them.
 func Formats() []Format { return slices.Clone(formats) }
@@ -72,6 +75,10 @@ type State struct {
 	// Page is, for a source that follows links (Source.Follow), the page read last; ETag and
 	// LastModified are its validators. "" for other sources.
 	Page string
+	// LastPost is, for a source whose posts are numbered (a Telegram channel), the highest
+	// post number handed over; 0 when none is known. A poll that finds the page's oldest
+	// post further on catches up on the posts between (see Watcher.Run).
+	LastPost int64
 }
 
 // StateStore keeps each source's State. SourceState returns the zero State for a source it

@@ -82,6 +82,12 @@ func NewWatcher(opts WatcherOptions) *Watcher {
 // so the next poll fetches the whole body again. A page without entries does not back off:
 // the source is polled again at its interval.
 //
+// A Telegram channel's page shows only its newest posts: when its oldest post is more than
+// one after State.LastPost, the poll first reads the pages before it (catchUp, at most 5,
+// each with the fetcher's limits) and hands their entries over with the page's, oldest
+// first. LastPost is then saved as the page's newest post — unless reading an older page
+// failed, which leaves it for the next poll that brings a new body to try again.
+//
 // Run returns an error at once, polling nothing, when there is no StateStore or the source
 // names are not unique and non-empty.
 func (w *Watcher) Run(ctx context.Context, handle Handler) error {
@@ -198,7 +204,8 @@ var errNoEntries = errors.New("no entries found")
 // A source that follows links first fetches its URL, the index, in full and picks the page
 // to read with FollowLink; when that is another page than st.Page, the old validators are
 // dropped. Its entries without a permalink link to the page read. A page that is not a
-// feed and yields no entries is an error wrapping errNoEntries, and nothing is handed over.
+// feed and yields no entries is an error wrapping errNoEntries, and nothing is handed over
+// (a channel page whose posts have no text is not: it has posts).
 func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle Handler, log *slog.Logger) (notModified bool, err error) {
 	page := src
 	if src.Follow != nil {
@@ -228,12 +235,18 @@ func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle
 		for _, note := range r.Notes {
 			log.Debug("source parse note", "note", note, "format", r.Format)
 		}
-		if len(r.Entries) == 0 && r.Format != FormatFeed {
+		if len(r.Entries) == 0 && r.Format != FormatFeed && r.paging == nil {
 			reason := ""
 			if len(r.Notes) > 0 {
 				reason = ": " + strings.Join(r.Notes, "; ")
 			}
 			return false, fmt.Errorf("sources: %q: %w in %d bytes read as %s%s", src.Name, errNoEntries, len(resp.Body), r.Format, reason)
+		}
+		caughtUp := true
+		if r.paging != nil {
+			var older []Entry
+			older, caughtUp = w.catchUp(ctx, page, r.paging, st.LastPost, log)
+			r.Entries = joinEntries(older, r.Entries)
 		}
 		if src.Follow != nil {
 			// The page read, not the index, is where an entry without a permalink is.
@@ -247,6 +260,9 @@ func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle
 			return false, fmt.Errorf("sources: handler: %w", err)
 		}
 		st.ETag, st.LastModified = resp.ETag, resp.LastModified
+		if r.paging != nil && caughtUp {
+			st.LastPost = max(st.LastPost, r.paging.Newest)
+		}
 	}
 	st.LastSuccess = w.opts.Now().UTC()
 	st.Failures, st.LastError = 0, ""

@@ -2,6 +2,8 @@ package subscriptions
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"livealert/sources"
@@ -47,5 +49,32 @@ func TestIngestAlertOnEdit(t *testing.T) {
 	// The same content again is no edit.
 	if res := ingest(entry("a", "Drone attack near Belgorod", "third version")); res.Edited != 0 || res.Queued != 0 {
 		t.Fatalf("unchanged: %+v", res)
+	}
+}
+
+// An edited Telegram channel post (the same post number, new text) is an edit of its entry.
+func TestIngestTelegramPostEdited(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	read := func(file string) []sources.Entry {
+		t.Helper()
+		body, err := os.ReadFile(filepath.Join("..", "sources", "testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := sources.ParsePage(sources.Source{Name: "gladkov", Format: sources.FormatTelegram},
+			sources.Response{Body: body, URL: "https://t.me/s/vvgladkov"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Entries
+	}
+	first, err := s.Ingest(ctx, "gladkov", read("telegram_vvgladkov.html"), IngestOptions{})
+	if err != nil || first.New != 6 || first.Edited != 0 {
+		t.Fatalf("first poll: %+v, %v", first, err)
+	}
+	later, err := s.Ingest(ctx, "gladkov", read("telegram_vvgladkov_later.html"), IngestOptions{})
+	if err != nil || later.New != 1 || later.Edited != 1 {
+		t.Fatalf("later poll: %+v, %v; want post 4520 new and 4519 edited", later, err)
 	}
 }

@@ -15,8 +15,8 @@ func (s *Store) SourceState(ctx context.Context, name string) (sources.State, er
 	var st sources.State
 	var success int64
 	err := s.reader.QueryRowContext(ctx, `
-		SELECT etag, last_modified, last_success, failures, last_error, page FROM source_state WHERE name = ?`, name).
-		Scan(&st.ETag, &st.LastModified, &success, &st.Failures, &st.LastError, &st.Page)
+		SELECT etag, last_modified, last_success, failures, last_error, page, last_post FROM source_state WHERE name = ?`, name).
+		Scan(&st.ETag, &st.LastModified, &success, &st.Failures, &st.LastError, &st.Page, &st.LastPost)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sources.State{}, nil
 	}
@@ -32,12 +32,12 @@ func (s *Store) SourceState(ctx context.Context, name string) (sources.State, er
 func (s *Store) SaveSourceState(ctx context.Context, name string, st sources.State) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO source_state (name, etag, last_modified, last_success, failures, last_error, page)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO source_state (name, etag, last_modified, last_success, failures, last_error, page, last_post)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
 				last_success = excluded.last_success, failures = excluded.failures, last_error = excluded.last_error,
-				page = excluded.page`,
-			name, st.ETag, st.LastModified, unix(st.LastSuccess), st.Failures, st.LastError, st.Page)
+				page = excluded.page, last_post = excluded.last_post`,
+			name, st.ETag, st.LastModified, unix(st.LastSuccess), st.Failures, st.LastError, st.Page, st.LastPost)
 		return err
 	})
 	if err != nil {
@@ -49,7 +49,7 @@ func (s *Store) SaveSourceState(ctx context.Context, name string, st sources.Sta
 // SourceStates returns the stored State of every source the store has seen, by name.
 func (s *Store) SourceStates(ctx context.Context) (map[string]sources.State, error) {
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT name, etag, last_modified, last_success, failures, last_error, page FROM source_state`)
+		SELECT name, etag, last_modified, last_success, failures, last_error, page, last_post FROM source_state`)
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions: source states: %w", err)
 	}
@@ -61,7 +61,7 @@ func (s *Store) SourceStates(ctx context.Context) (map[string]sources.State, err
 			st      sources.State
 			success int64
 		)
-		if err := rows.Scan(&name, &st.ETag, &st.LastModified, &success, &st.Failures, &st.LastError, &st.Page); err != nil {
+		if err := rows.Scan(&name, &st.ETag, &st.LastModified, &success, &st.Failures, &st.LastError, &st.Page, &st.LastPost); err != nil {
 			return nil, fmt.Errorf("subscriptions: source states: %w", err)
 		}
 		st.LastSuccess = fromUnix(success)

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"livealert/bot/locale"
+	"livealert/sources"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -287,8 +288,11 @@ func (c *Config) Validate() []string {
 		default:
 			names[strings.ToLower(s.Name)] = i + 1
 		}
+		_, channel := sources.TelegramChannelURL(s.URL)
 		if s.URL == "" {
 			p.add(at+".url", "missing: give an http(s) URL or a file path")
+		} else if !channel && looksLikeTelegram(s.URL) {
+			p.add(at+".url", "%q is not a Telegram channel: @name or t.me/name, a name of 5-32 letters, digits and underscores", s.URL)
 		} else if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host == "" {
 			p.add(at+".url", "%q has no host", s.URL)
 		} else if strings.Contains(s.URL, "://") && (err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file")) {

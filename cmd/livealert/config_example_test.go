@@ -81,3 +81,13 @@ func TestExampleFollowSourceIsValid(t *testing.T) {
 		t.Errorf("follow %v", src.Follow)
 	}
 }
+
+func TestExampleTelegramChannelIsValid(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, commentedSource(t, "Belgorod governor")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := cfg.Sources[0].source(); src.URL != "https://t.me/s/vvgladkov" || src.Format != sources.FormatTelegram {
+		t.Errorf("source %+v", src)
+	}
+}

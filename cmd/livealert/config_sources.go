@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -70,6 +71,15 @@ func (c *SelectorsConfig) selectors(zone *time.Location) sources.Selectors {
 	}
 }
 
+// sourceURL is the address the source is fetched from: a Telegram channel's web preview
+// for @name or a t.me link (sources.TelegramChannelURL), else url as written.
+func (s SourceConfig) sourceURL() string {
+	if channel, ok := sources.TelegramChannelURL(s.URL); ok {
+		return channel
+	}
+	return s.URL
+}
+
 // source returns the sources.Source a validated configuration describes.
 func (s SourceConfig) source() sources.Source {
 	format := sources.Format(s.Format)
@@ -81,7 +91,7 @@ func (s SourceConfig) source() sources.Source {
 		interval = time.Duration(defaultPollInterval)
 	}
 	src := sources.Source{
-		Name: s.Name, URL: s.URL, Format: format, PollInterval: interval,
+		Name: s.Name, URL: s.sourceURL(), Format: format, PollInterval: interval,
 		Container: s.Container, SplitLiveBlogItems: s.SplitLiveBlogItems, AlertOnEdit: s.AlertOnEdit,
 	}
 	if s.Selectors != nil {
@@ -96,4 +106,25 @@ func (s SourceConfig) source() sources.Source {
 		src.Follow = regexp.MustCompile(s.Follow) // Validate accepted it
 	}
 	return src
+}
+
+// looksLikeTelegram reports whether a source's url is meant as a Telegram channel: @name, or
+// an address on t.me or telegram.me.
+func looksLikeTelegram(raw string) bool {
+	raw = strings.TrimSpace(raw)
+	if strings.HasPrefix(raw, "@") {
+		return true
+	}
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	switch strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") {
+	case "t.me", "telegram.me":
+		return true
+	}
+	return false
 }

@@ -74,7 +74,7 @@ func TestConfigProblemsAllAtOnceWithPaths(t *testing.T) {
 			want: []string{
 				`sources[0].poll_interval: "5 minutes" is not a duration`,
 				"sources[0].url: missing",
-				`sources[1].format: "html" is not one of auto, liveblog, jsonld, selectors, feed`,
+				`sources[1].format: "html" is not one of auto, liveblog, jsonld, selectors, telegram, feed`,
 				`digest.time_zone: "Mars/Olympus" is not a time zone`,
 				`digest.time: "25:00" is not a time of day`,
 			},
@@ -91,6 +91,14 @@ func TestConfigProblemsAllAtOnceWithPaths(t *testing.T) {
 				`sources[1].selectors.body: "p:nope" is not a CSS selector`,
 				`sources[1].selectors.time_layout: "hh:mm" is not a Go time layout`,
 				`sources[1].selectors.time_zone: "Mars/Olympus" is not a time zone`,
+			},
+		},
+		{
+			name: "telegram channels Telegram would refuse",
+			yaml: "sources:\n  - name: a\n    url: \"@abc\"\n  - name: b\n    url: t.me/joinchat/AbCdEf\n  - name: c\n    url: \"@vvgladkov\"\n",
+			want: []string{
+				`sources[0].url: "@abc" is not a Telegram channel`,
+				`sources[1].url: "t.me/joinchat/AbCdEf" is not a Telegram channel`,
 			},
 		},
 		{

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -33,6 +34,9 @@ type program struct {
 	// groupInterval is the least time between two messages to one group; 0 means the bot's
 	// default (Telegram's 20 a minute), negative no limit (a fake Bot API that enforces none).
 	groupInterval time.Duration
+	// httpClient, if set, makes the requests of `source check` (tests route them to a test
+	// server); nil fetches from the network.
+	httpClient *http.Client
 }
 
 func newProgram() *program {

@@ -15,10 +15,11 @@ import (
 	"livealert/sources"
 )
 
-const sourceCheckUsage = "usage: livealert source check URL|FILE [-format F] [-container SEL] [-follow RE] [-n N]\n" +
+const sourceCheckUsage = "usage: livealert source check URL|FILE|@channel [-format F] [-container SEL] [-follow RE] [-n N]\n" +
 	"       livealert source check -config FILE -source NAME [URL|FILE]\n\n" +
 	"Fetches a page or feed once, the way the bot would, and shows what it finds: the format\n" +
 	"detected and every entry (UTC time, id, pinned, title, the first words of the body).\n" +
+	"A public Telegram channel is @name or t.me/name (read from https://t.me/s/name).\n" +
 	"Ids depend on the source's name: they are those of a source named \"check\" unless\n" +
 	"-source names a configured one. Exits 1, saying why, when nothing is found.\n\n"
 
@@ -29,7 +30,7 @@ func (p *program) sourceCommand(ctx context.Context, args []string) error {
 	}
 	fs := flag.NewFlagSet("livealert source check", flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
-	format := fs.String("format", "", "read the body as `F`: auto, liveblog, jsonld, selectors or feed (default auto)")
+	format := fs.String("format", "", "read the body as `F`: "+formatList(" or ")+" (default auto)")
 	container := fs.String("container", "", "paragraph mode: the CSS `selector` of the part of the page to read")
 	follow := fs.String("follow", "", "URL is an index page or feed: read its newest link matching this `regexp`")
 	limit := fs.Int("n", 0, "show at most `N` entries (0: all)")
@@ -82,13 +83,16 @@ func (p *program) sourceCommand(ctx context.Context, args []string) error {
 	if len(positional) == 1 {
 		src.URL = positional[0]
 	}
+	if channel, ok := sources.TelegramChannelURL(src.URL); ok {
+		src.URL = channel
+	}
 	if src.URL == "" {
 		return &usageError{msg: "source check: give a URL or a file (see livealert source check -h)"}
 	}
 	if *format != "" {
 		src.Format = sources.Format(*format)
 		if !isFormat(src.Format) {
-			return &usageError{msg: fmt.Sprintf("source check: -format %q is not one of auto, liveblog, jsonld, selectors, feed", *format)}
+			return &usageError{msg: fmt.Sprintf("source check: -format %q is not one of %s", *format, formatList(", "))}
 		}
 	}
 	if *container != "" {
@@ -107,6 +111,15 @@ func (p *program) sourceCommand(ctx context.Context, args []string) error {
 	return p.checkSource(ctx, src, *limit)
 }
 
+// formatList names the formats a source may have, in order, the last two joined by last.
+func formatList(last string) string {
+	names := make([]string, 0, len(sources.Formats()))
+	for _, f := range sources.Formats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names[:len(names)-1], ", ") + last + names[len(names)-1]
+}
+
 func isFormat(f sources.Format) bool {
 	for _, known := range sources.Formats() {
 		if f == known {
@@ -118,7 +131,7 @@ func isFormat(f sources.Format) bool {
 
 // checkSource fetches and parses src once and prints what it found.
 func (p *program) checkSource(ctx context.Context, src sources.Source, limit int) error {
-	fetcher := sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent()})
+	fetcher := sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent(), Client: p.httpClient})
 	out := p.stdout
 	target := src.URL
 	if src.Follow != nil {
