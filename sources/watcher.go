@@ -231,6 +231,14 @@ func (w *Watcher) watch(ctx context.Context, src Source, handle Handler) {
 	}
 }
 
+// fetcher returns the fetcher of src: its own, else the watcher's.
+func (w *Watcher) fetcher(src Source) *Fetcher {
+	if src.Fetcher != nil {
+		return src.Fetcher
+	}
+	return w.opts.Fetcher
+}
+
 // nextPoll returns the wait before the next poll of a source after failures failed polls
 // in a row.
 func nextPoll(interval time.Duration, failures int) time.Duration {
@@ -300,7 +308,7 @@ var errNoEntries = errors.New("no entries found")
 func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle Handler, log *slog.Logger) (notModified bool, err error) {
 	page := src
 	if src.Follow != nil {
-		index, err := w.opts.Fetcher.Fetch(ctx, src.URL, State{})
+		index, err := w.fetcher(src).Fetch(ctx, src.URL, State{})
 		if err != nil {
 			return false, err
 		}
@@ -314,7 +322,7 @@ func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle
 		}
 		page.URL = link
 	}
-	resp, err := w.opts.Fetcher.Fetch(ctx, page.URL, st)
+	resp, err := w.fetcher(src).Fetch(ctx, page.URL, st)
 	if err != nil {
 		return false, err
 	}
