@@ -62,8 +62,23 @@ func (b *Bot) sourceAdd(ctx context.Context, in incoming, chat subscriptions.Cha
 	if !ok {
 		return reply{text: in.l.T("source_bad_address", "Address", quote(target))}, nil
 	}
-	if name, known, err := b.knownSource(ctx, address); err != nil || known {
-		return reply{text: in.l.T("source_known", "Name", render.Esc(name))}, err
+	name, known, err := b.knownSource(ctx, address)
+	switch {
+	case err != nil:
+		return reply{}, err
+	case known == knownWatched:
+		return reply{text: in.l.T("source_known", "Name", render.Esc(name))}, nil
+	case known == knownPending:
+		return reply{text: in.l.T("source_known_pending", "Name", render.Esc(name))}, nil
+	}
+	status := subscriptions.SourcePending
+	if mode == UserSourcesOpen {
+		status = subscriptions.SourceApproved
+	}
+	// The limits are looked at before fetching anything, so that a chat at its limit makes
+	// the bot fetch nothing; AddUserSource looks again as it records the suggestion.
+	if r, over, err := b.suggestLimitReply(b.store.CheckSuggestLimits(ctx, in.chat.ID, status, b.opts.UserSources.Limits), in.l); over || err != nil {
+		return r, err
 	}
 	checkCtx, cancel := context.WithTimeout(ctx, b.opts.UserSources.CheckTimeout)
 	defer cancel()
@@ -82,23 +97,12 @@ func (b *Bot) sourceAdd(ctx context.Context, in incoming, chat subscriptions.Cha
 	case len(found.Entries) == 0:
 		return reply{text: in.l.T("source_check_empty", "Format", string(found.Format))}, nil
 	}
-	status := subscriptions.SourcePending
-	if mode == UserSourcesOpen {
-		status = subscriptions.SourceApproved
-	}
 	u, err := b.store.AddUserSource(ctx, subscriptions.UserSource{
 		Name: b.freeSourceName(ctx, found.Title, address), URL: address, Format: string(found.Format),
 		RequestedBy: in.chat.ID, UserID: in.from, Status: status,
 	}, b.opts.UserSources.Limits)
-	switch {
-	case errors.Is(err, subscriptions.ErrPendingLimit):
-		return reply{text: in.l.T("source_limit_pending", "Max", b.opts.UserSources.Limits.Pending)}, nil
-	case errors.Is(err, subscriptions.ErrTotalLimit):
-		return reply{text: in.l.T("source_limit_total", "Max", b.opts.UserSources.Limits.Total)}, nil
-	case errors.Is(err, subscriptions.ErrSourceTaken):
-		return reply{text: in.l.T("source_taken")}, nil
-	case err != nil:
-		return reply{}, err
+	if r, over, err := b.suggestLimitReply(err, in.l); over || err != nil {
+		return r, err
 	}
 	b.log.Info("source suggested", "user_source_id", u.ID, "source", u.Name, "url", u.URL, "chat_id", in.chat.ID, "status", u.Status)
 	summary := foundText(in.l, u, found, chat.TimeZone)
@@ -116,6 +120,22 @@ func (b *Bot) sourceAdd(ctx context.Context, in incoming, chat subscriptions.Cha
 		}
 	})
 	return reply{text: summary + "\n\n" + in.l.T("source_pending", "Name", render.Esc(u.Name))}, nil
+}
+
+// suggestLimitReply turns an error of the store's suggestion limits or names into the reply
+// that says so (over true); other errors are returned.
+func (b *Bot) suggestLimitReply(err error, l *locale.Locale) (r reply, over bool, _ error) {
+	switch {
+	case err == nil:
+		return reply{}, false, nil
+	case errors.Is(err, subscriptions.ErrPendingLimit):
+		return reply{text: l.T("source_limit_pending", "Max", b.opts.UserSources.Limits.Pending)}, true, nil
+	case errors.Is(err, subscriptions.ErrTotalLimit):
+		return reply{text: l.T("source_limit_total", "Max", b.opts.UserSources.Limits.Total)}, true, nil
+	case errors.Is(err, subscriptions.ErrSourceTaken):
+		return reply{text: l.T("source_taken")}, true, nil
+	}
+	return reply{}, false, err
 }
 
 // sourceAddress returns the address a suggestion names: a Telegram channel's web preview for
@@ -136,23 +156,30 @@ func sourceAddress(target string) (string, bool) {
 	return u.String(), true
 }
 
-// knownSource returns the name of a watched or pending source at address, if any.
-func (b *Bot) knownSource(ctx context.Context, address string) (string, bool, error) {
+// How knownSource knows an address.
+const (
+	knownNot     = iota
+	knownWatched // a watched source has it
+	knownPending // a pending suggestion has it
+)
+
+// knownSource returns the name of a watched or pending source at address, and which it is.
+func (b *Bot) knownSource(ctx context.Context, address string) (string, int, error) {
 	for _, src := range b.sourceSet().list {
 		if src.URL == address {
-			return src.Name, true, nil
+			return src.Name, knownWatched, nil
 		}
 	}
 	pending, err := b.store.UserSources(ctx, subscriptions.SourcePending)
 	if err != nil {
-		return "", false, err
+		return "", knownNot, err
 	}
 	for _, u := range pending {
 		if u.URL == address {
-			return u.Name, true, nil
+			return u.Name, knownPending, nil
 		}
 	}
-	return "", false, nil
+	return "", knownNot, nil
 }
 
 // freeSourceName returns a name for a suggested source: its title (else the address's host),

@@ -77,11 +77,8 @@ func (s *Store) AddUserSource(ctx context.Context, u UserSource, lim SuggestLimi
 		if err != nil {
 			return err
 		}
-		switch {
-		case lim.Pending > 0 && u.Status == SourcePending && pending >= lim.Pending:
-			return ErrPendingLimit
-		case lim.Total > 0 && total >= lim.Total:
-			return ErrTotalLimit
+		if err := overLimits(pending, total, u.Status, lim); err != nil {
+			return err
 		}
 		var taken int
 		err = tx.QueryRowContext(ctx, `
@@ -109,6 +106,31 @@ func (s *Store) AddUserSource(ctx context.Context, u UserSource, lim SuggestLimi
 		return UserSource{}, fmt.Errorf("subscriptions: add user source %q: %w", u.Name, err)
 	}
 	return u, nil
+}
+
+// CheckSuggestLimits returns ErrPendingLimit or ErrTotalLimit when the chat is at lim for a
+// new suggestion of status (pending or approved), nil otherwise: a cheap look before a
+// suggestion is checked; AddUserSource checks again as it records it.
+func (s *Store) CheckSuggestLimits(ctx context.Context, chatID int64, status string, lim SuggestLimits) error {
+	var pending, total int
+	err := s.reader.QueryRowContext(ctx, `
+		SELECT COALESCE(SUM(status = 'pending'), 0), COUNT(*) FROM user_sources
+		WHERE requested_by = ? AND status IN ('pending', 'approved')`, chatID).Scan(&pending, &total)
+	if err != nil {
+		return fmt.Errorf("subscriptions: suggestions of %d: %w", chatID, err)
+	}
+	return overLimits(pending, total, status, lim)
+}
+
+// overLimits is the limit a new suggestion of status would cross, nil for none.
+func overLimits(pending, total int, status string, lim SuggestLimits) error {
+	switch {
+	case lim.Pending > 0 && status == SourcePending && pending >= lim.Pending:
+		return ErrPendingLimit
+	case lim.Total > 0 && total >= lim.Total:
+		return ErrTotalLimit
+	}
+	return nil
 }
 
 // UserSources returns the suggested sources in any of statuses (all when none), oldest first.
