@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
+
 	"livealert/bot/fakebotapi"
 	"livealert/sources"
 	"livealert/subscriptions"
@@ -236,4 +238,43 @@ func TestSuggestedSourceOpenMode(t *testing.T) {
 	if m := h.reply(aliceChat, alice, "/source add "+feed.URL+"/live.rss"); !strings.Contains(m.Text, "already watch this as <b>TRT World live</b>") {
 		t.Fatalf("the same address again: %s", m.Text)
 	}
+}
+
+// A rejected suggestion is not watched, the chat that asked is told, and its address may be
+// suggested again.
+func TestSuggestedSourceRejected(t *testing.T) {
+	t.Parallel()
+	olga := fakebotapi.User{ID: 1003, FirstName: "Olga", LanguageCode: "en"}
+	olgaChat := fakebotapi.PrivateChat(olga)
+	feed := newSuggestFeed(t, rssItem("t1", "Morning briefing", "Tue, 14 May 2024 09:00:00 GMT"))
+	h := newHarness(t, harnessOptions{Admins: []int64{olga.ID}, Bot: func(o *Options) {
+		liftChatLimits(o)
+		o.UserSources = UserSourceOptions{Mode: UserSourcesApproval, Fetcher: sources.NewFetcher(sources.FetcherOptions{})}
+	}})
+	h.start()
+	h.reply(olgaChat, olga, "/start")
+	h.reply(newsGroupAdmin(h), alice, "/source add "+feed.URL+"/live.rss")
+	request := h.waitTexts(olga.ID, "A source suggestion")
+	req := request[len(request)-1]
+	if !strings.Contains(req.Text, "in Newsroom") {
+		t.Fatalf("the request does not say where: %s", req.Text)
+	}
+	reject := req.ReplyMarkup.InlineKeyboard[0][1].CallbackData
+	if answer := h.press(olgaChat, olga, req.ID, reject); answer != "Rejected" {
+		t.Fatalf("reject: %q", answer)
+	}
+	told := h.waitTexts(newsGroup.ID, "was not approved")
+	golden(t, "source_rejected.html", strings.ReplaceAll(told[len(told)-1].Text, feed.URL, "http://FEED"))
+	if len(h.bot.sourceSet().list) != 0 {
+		t.Fatalf("a rejected source is watched: %v", h.bot.sourceSet().names())
+	}
+	if m := h.reply(newsGroup, alice, "/source add "+feed.URL+"/live.rss"); !strings.Contains(m.Text, "Sent to the operators") {
+		t.Fatalf("suggested again: %s", m.Text)
+	}
+}
+
+// newsGroupAdmin makes alice an administrator of newsGroup and returns it.
+func newsGroupAdmin(h *harness) fakebotapi.Chat {
+	h.api.SetMemberStatus(newsGroup.ID, alice.ID, models.ChatMemberTypeAdministrator)
+	return newsGroup
 }
