@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -61,4 +62,32 @@ func TestCheckFindsTitleAndEntries(t *testing.T) {
 	if _, err := Check(context.Background(), f, Source{Name: "check", URL: srv.URL + "/missing"}); err == nil {
 		t.Error("Check of a 404 succeeded")
 	}
+}
+
+// FuzzPageTitle: a title from any body is one line of at most maxTitleRunes runes, and
+// reading it never panics.
+func FuzzPageTitle(f *testing.F) {
+	for _, s := range []string{
+		`<html><head><title>Plain</title></head><body></body></html>`,
+		`<meta property="og:title" content="  Channel   name "><title>x</title>`,
+		`<title>a<title>b</title>`, `<title>` + "\n\n" + `</title>`, `<body><title>late</title>`,
+		`<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title></channel></rss>`,
+		`<rss><channel><title>` + "x\ny" + `</title>`, "\x00\xff<title", "",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, feed bool) {
+		format := FormatLiveBlog
+		if feed {
+			format = FormatFeed
+		}
+		title := pageTitle(Response{Body: body, ContentType: "text/html"}, format)
+		if n := len([]rune(title)); n > maxTitleRunes {
+			t.Fatalf("title of %d runes", n)
+		}
+		if strings.ContainsAny(title, "\n\r\t") || title != strings.TrimSpace(title) {
+			t.Fatalf("title %q is not one trimmed line", title)
+		}
+	})
 }
