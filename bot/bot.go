@@ -12,8 +12,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -79,9 +80,35 @@ type Options struct {
 	// A-Z a-z 0-9 _ -); a random one at each start when "". It never appears in a log line.
 	WebhookSecret string
 
+	// UserSources says whether and how users suggest sources (/source add); off when its
+	// Mode is "".
+	UserSources UserSourceOptions
+
 	// unpacedReplies leaves the chats' limiters out of replies (deliver.Options.UnpacedReplies):
 	// for tests against a fake that does not enforce Telegram's limits.
 	unpacedReplies bool
+}
+
+// Modes of UserSourceOptions.
+const (
+	UserSourcesOff      = "off"      // users may not suggest sources
+	UserSourcesApproval = "approval" // each suggestion waits for an operator's approval
+	UserSourcesOpen     = "open"     // a suggestion that checks out is watched at once
+)
+
+// UserSourceOptions are how users suggest sources.
+type UserSourceOptions struct {
+	// Mode is UserSourcesOff ("" too), UserSourcesApproval or UserSourcesOpen.
+	Mode string
+	// Fetcher checks and polls suggested sources. nil means a fetcher guarded by
+	// sources.PublicOnly; give an unguarded one only to allow private addresses.
+	Fetcher *sources.Fetcher
+	// Limits bound each chat's suggestions.
+	Limits subscriptions.SuggestLimits
+	// PollInterval is how often a suggested source is polled (2m when zero).
+	PollInterval time.Duration
+	// CheckTimeout bounds the check of a suggestion (20s when zero).
+	CheckTimeout time.Duration
 }
 
 // DefaultSenders and DefaultPaidSenders (with PaidBroadcast) bound the sends in flight
@@ -98,7 +125,6 @@ type Bot struct {
 	store    *subscriptions.Store
 	log      *slog.Logger
 	me       *models.User
-	sources  map[string]render.Source
 	admins   map[int64]bool
 	secrets  redactor // masks the token in what is logged
 	access   accessList
@@ -113,6 +139,10 @@ type Bot struct {
 	budget     *commandBudget
 	updates    *dispatcher
 	webhook    *webhookConfig // nil when long polling
+
+	watcher *sources.Watcher
+	srcs    atomic.Pointer[sourceSet] // the sources watched now (source_set.go)
+	srcMu   sync.Mutex                // orders changes of srcs and of the watcher's sources
 }
 
 // Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches
@@ -130,19 +160,11 @@ func Run(ctx context.Context, opts Options) error {
 // from the start, whether or not Telegram is reachable yet: what they queue waits in the
 // outbox. Commands and sending start once connect has succeeded.
 func (b *Bot) run(ctx context.Context) error {
-	watcher := sources.NewWatcher(sources.WatcherOptions{
-		Sources: b.opts.Sources,
-		Fetcher: b.opts.Fetcher,
-		State:   b.opts.Store,
-		Logger:  b.log,
-		Now:     b.opts.Now,
-		Observe: b.metrics.observePoll,
-	})
 	g, ctx := errgroup.WithContext(ctx)
 	if b.opts.HTTP != nil {
 		g.Go(func() error { return b.serveHTTP(ctx, b.opts.HTTP) })
 	}
-	g.Go(func() error { return watcher.Run(ctx, b.ingest) })
+	g.Go(func() error { return b.watcher.Run(ctx, b.ingest) })
 	g.Go(func() error { return b.runDigests(ctx) })
 	g.Go(func() error {
 		if err := b.connect(ctx); err != nil {
@@ -193,11 +215,22 @@ func newBot(opts Options) (*Bot, error) {
 	if opts.APIURL == "" {
 		opts.APIURL = "https://api.telegram.org"
 	}
+	if opts.UserSources.Mode == "" {
+		opts.UserSources.Mode = UserSourcesOff
+	}
+	if opts.UserSources.Fetcher == nil {
+		opts.UserSources.Fetcher = sources.NewFetcher(sources.FetcherOptions{CheckAddress: sources.PublicOnly})
+	}
+	if opts.UserSources.PollInterval <= 0 {
+		opts.UserSources.PollInterval = defaultUserPollInterval
+	}
+	if opts.UserSources.CheckTimeout <= 0 {
+		opts.UserSources.CheckTimeout = defaultCheckTimeout
+	}
 	b := &Bot{
 		opts:    opts,
 		store:   opts.Store,
 		log:     opts.Logger,
-		sources: map[string]render.Source{},
 		admins:  map[int64]bool{},
 		secrets: newRedactor(opts.Token),
 		access:  newAccessList(opts.Access),
@@ -206,12 +239,17 @@ func newBot(opts Options) (*Bot, error) {
 		cmds:    newCommandSet(),
 		buttons: buttonTable(),
 	}
-	for _, s := range opts.Sources {
-		v := render.Source{Name: s.Name}
-		if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-			v.PageURL = s.URL
-		}
-		b.sources[s.Name] = v
+	b.srcs.Store(newSourceSet(opts.Sources, nil))
+	b.watcher = sources.NewWatcher(sources.WatcherOptions{
+		Sources: opts.Sources,
+		Fetcher: opts.Fetcher,
+		State:   opts.Store,
+		Logger:  b.log,
+		Now:     opts.Now,
+		Observe: b.metrics.observePoll,
+	})
+	if err := b.loadUserSources(context.Background()); err != nil {
+		return nil, err
 	}
 	for _, id := range opts.Admins {
 		b.admins[id] = true
@@ -266,11 +304,11 @@ func newBot(opts Options) (*Bot, error) {
 		GroupInterval:   opts.GroupInterval,
 		Senders:         opts.Senders,
 		Render: func(ds []subscriptions.Delivery) (string, int) {
-			return renderAlerts(b.localDeliveries(ds), b.sources, opts.Now())
+			return renderAlerts(b.localDeliveries(ds), b.renderSources(), opts.Now())
 		},
 		RenderAlso: func(text string, d subscriptions.Delivery) (string, bool) {
 			d = b.localDeliveries([]subscriptions.Delivery{d})[0]
-			return render.WithAlso(text, d, b.sources[d.Entry.Source])
+			return render.WithAlso(text, d, b.renderSources()[d.Entry.Source])
 		},
 		Keyboard:       b.alertKeyboard,
 		Redact:         b.redact,

@@ -41,6 +41,9 @@ func buttonTable() []buttonSpec {
 		alert(alertBothPrefix),
 		{prefix: alertPickPrefix, access: anyone, run: (*Bot).alertPick},
 		{prefix: languagePrefix, access: chatAdmins, run: (*Bot).languageButton},
+		{prefix: sourceApprovePrefix, access: operators, run: (*Bot).sourceApproveButton},
+		{prefix: sourceRejectPrefix, access: operators, run: (*Bot).sourceRejectButton},
+		{prefix: sourceFollowPrefix, access: anyone, run: (*Bot).sourceFollowButton},
 	}
 }
 

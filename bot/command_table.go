@@ -96,6 +96,8 @@ func commandTable() []commandSpec {
 			access: anyone, where: everywhere, run: (*Bot).search},
 		{name: "channel", menu: "menu_channel", help: "help_channel",
 			access: anyone, where: inPrivate, own: true, elsewhere: channelOnlyPrivateText, run: (*Bot).channel},
+		{name: "source", menu: "menu_source", help: "help_source",
+			access: chatAdmins, where: inPrivate | inGroup, own: true, run: (*Bot).sourceCommand},
 		{name: "digest", menu: "menu_digest", help: "help_digest",
 			access: chatAdmins, where: everywhere, run: (*Bot).digestCommand},
 		{name: "timezone", aliases: []string{"tz"}, menu: "menu_timezone", help: "help_timezone",
@@ -135,6 +137,8 @@ type commandSet struct {
 	// startTopic is /start with a "topic-<key>" payload: it follows that catalog topic, so it
 	// changes the chat. It is not in menus or /help.
 	startTopic commandSpec
+	// sourceRemove is /source remove <name>: an operator's, unlike /source add.
+	sourceRemove commandSpec
 }
 
 func newCommandSet() *commandSet {
@@ -142,6 +146,8 @@ func newCommandSet() *commandSet {
 		list:       commandTable(),
 		index:      map[string]*commandSpec{},
 		startTopic: commandSpec{name: "start", access: chatAdmins, where: everywhere, own: true, run: (*Bot).startTopicCommand},
+		sourceRemove: commandSpec{name: "source", access: operators, where: inPrivate | inGroup, own: true,
+			run: (*Bot).sourceRemoveCommand},
 	}
 	for i := range s.list {
 		c := &s.list[i]
@@ -159,6 +165,9 @@ func newCommandSet() *commandSet {
 func (s *commandSet) lookup(cmd command) *commandSpec {
 	if cmd.name == "start" && strings.HasPrefix(cmd.args, startTopicPayload) {
 		return &s.startTopic
+	}
+	if cmd.name == "source" && isSourceRemove(cmd.args) {
+		return &s.sourceRemove
 	}
 	return s.index[cmd.name]
 }

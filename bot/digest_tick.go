@@ -83,7 +83,7 @@ func (b *Bot) digestTick(ctx context.Context) {
 	})
 	queued := 0
 	g.Go(func() error {
-		r := render.NewDigestRenderer(b.sources) // the tick's chats share entries and zones
+		r := render.NewDigestRenderer(b.renderSources()) // the tick's chats share entries and zones
 		for batch := range batches {
 			n, err := b.recordDigests(gctx, b.renderDigests(r, batch))
 			if err != nil {

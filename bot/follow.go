@@ -29,6 +29,11 @@ func (b *Bot) follow(ctx context.Context, in incoming, _ subscriptions.Chat, arg
 	if err != nil {
 		return reply{text: queryErrorText(in.l, err, "follow")}, nil
 	}
+	if name := q.Source(); name != "" {
+		if _, ok := b.sourceSet().byKey(match.SourceKey(name)); !ok {
+			return reply{text: in.l.T("follow_unknown_source", "Name", quote(name), "Names", b.sourceNames(in.l))}, nil
+		}
+	}
 	created, err := b.store.Follow(ctx, in.chat.ID, in.threadID, args)
 	if errors.Is(err, subscriptions.ErrTooManySubscriptions) {
 		return reply{text: tooManyText(in.l)}, nil

@@ -35,5 +35,5 @@ func (b *Bot) followPreview(ctx context.Context, in incoming, m subscriptions.Ma
 	if len(entries) > previewCount {
 		text += in.l.T("preview_newest", "Shown", previewCount)
 	}
-	return text + ":" + render.EntryLines(in.l, entries[:min(len(entries), previewCount)], now, loc, b.sources)
+	return text + ":" + render.EntryLines(in.l, entries[:min(len(entries), previewCount)], now, loc, b.renderSources())
 }

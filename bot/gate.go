@@ -145,5 +145,8 @@ func buttonRefusal(why refusal, in incoming) string {
 	if why == refusedAdmin && in.replyTo != 0 {
 		return in.l.T("not_admin_of", "Title", in.chat.Title)
 	}
+	if why == refusedOperator {
+		return in.l.T("operators_only_answer")
+	}
 	return in.l.T("not_admin_answer")
 }

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -11,6 +14,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"livealert/bot/fakebotapi"
+	"livealert/bot/render"
+	"livealert/sources"
 	"livealert/subscriptions"
 	"livealert/subscriptions/match"
 )
@@ -44,6 +49,7 @@ var gateCommandArgs = map[string]string{
 	"start": "", "topics": "", "follow": "storm", "unfollow": "QUERY", "list": "", "latest": "",
 	"search": "ferry", "channel": "", "digest": "07:00", "timezone": "Tokyo", "language": "uk", "mode": "digest",
 	"quiet": "23:00-07:00", "mute": "2h", "help": "", "stop": "", "stats": "", "sources": "", "allow": "4242", "deny": "4242", "broadcast": "hello",
+	"source": "add FEED",
 }
 
 // gateButtons bring up each kind of button as the scene's admin: a command whose answer
@@ -53,7 +59,13 @@ var gateButtons = map[string]struct {
 	press   string // the admin presses this first (an alert's undo buttons)
 	many    bool   // the alert is for more subscriptions than get a row each (a picker)
 	data    string // the button's data, prefix included; QUERY-free
+	// operator: the button is under a message to the operator, which command (sent by the
+	// scene's admin, or by the operator for an operator's command) brings up.
+	operator bool
 }{
+	sourceApprovePrefix: {operator: true, command: "/source add FEED", data: sourceApprovePrefix},
+	sourceRejectPrefix:  {operator: true, command: "/source add FEED", data: sourceRejectPrefix},
+	sourceFollowPrefix:  {operator: true, command: "/sources", data: sourceFollowPrefix},
 	toggleTopicPrefix:   {command: "/topics", data: toggleTopicPrefix + "storms"},
 	topicsPagePrefix:    {command: "/topics", data: topicsPagePrefix + "1"},
 	unfollowPrefix:      {command: "/unfollow", data: unfollowPrefix},
@@ -117,13 +129,18 @@ func linkedChannelScene(h *harness, n int64, demoted bool) gateScene {
 	return sc
 }
 
-// gateState is what a chat follows and how, as text to compare.
+// gateState is what a chat follows and how, and the sources it suggested, as text to compare.
 func gateState(h *harness, chatID int64) string {
 	h.t.Helper()
 	chat, err := h.store.Chat(h.ctx, chatID)
 	subs, serr := h.store.Subscriptions(h.ctx, chatID)
-	return fmt.Sprintf("%+v %v\n%+v %v", chat, err, subs, serr)
+	suggested, uerr := h.store.UserSources(h.ctx)
+	suggested = slices.DeleteFunc(suggested, func(u subscriptions.UserSource) bool { return u.RequestedBy != chatID })
+	return fmt.Sprintf("%+v %v\n%+v %v\n%+v %v", chat, err, subs, serr, suggested, uerr)
 }
+
+// gateOperator is the operator of TestGateEveryCommandAndButton's bot: none of its roles.
+var gateOperator = fakebotapi.User{ID: 7007, FirstName: "Oskar"}
 
 // TestGateEveryCommandAndButton tries every command of the table and every button of the
 // button table as each kind of person: those who may not change a chat change nothing and are
@@ -148,8 +165,11 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 	for _, role := range gateRoles {
 		t.Run(role.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, harnessOptions{Topics: manyTopics, Bot: func(o *Options) {
+			feed := gateFeed(t)
+			h := newHarness(t, harnessOptions{Topics: manyTopics, Admins: []int64{gateOperator.ID}, Bot: func(o *Options) {
 				o.PrivateInterval, o.GroupInterval = -1, -1
+				o.UserSources = UserSourceOptions{Mode: UserSourcesApproval, Fetcher: sources.NewFetcher(sources.FetcherOptions{})}
+				o.Sources = []sources.Source{{Name: "Gate feed", URL: feed + "/configured", PollInterval: time.Hour}}
 			}})
 			h.start()
 			h.ingest(newEntry("prime", "Before anyone followed anything"))
@@ -189,7 +209,7 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 				c, text := cc.c, cc.text
 				t.Run(text, func(t *testing.T) {
 					sc := scene()
-					text := strings.ReplaceAll(text, "QUERY", sc.query)
+					text := strings.ReplaceAll(strings.ReplaceAll(text, "QUERY", sc.query), "FEED", feed+"/"+sc.query)
 					if sc.demote != nil {
 						sc.demote()
 					}
@@ -247,7 +267,13 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 							}
 						}
 					}
-					chat, msg := gateKeyboard(h, sc, how.command, how.press)
+					var chat fakebotapi.Chat
+					var msg fakebotapi.Message
+					if how.operator {
+						chat, msg = gateOperatorKeyboard(h, sc, strings.ReplaceAll(how.command, "FEED", feed+"/"+sc.query), how.data)
+					} else {
+						chat, msg = gateKeyboard(h, sc, how.command, how.press)
+					}
 					data := ""
 					for _, row := range msg.ReplyMarkup.InlineKeyboard {
 						for _, b := range row {
@@ -268,6 +294,10 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 					changed := before != after
 					refused := strings.HasPrefix(answer, "Only")
 					switch {
+					case btn.access == operators: // the scenes' people are not operators
+						if changed || !refused {
+							t.Errorf("an operator's button: changed %v, answer %q", changed, answer)
+						}
 					case btn.access == anyone:
 						if changed || refused {
 							t.Errorf("reading: changed %v, answer %q", changed, answer)
@@ -285,6 +315,51 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gateFeed serves a small RSS feed at every path, for suggestions: its entries match none of
+// the scenes' queries or topics.
+func gateFeed(t *testing.T) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Gate feed</title>`+
+			`<item><title>Lighthouse repainted</title><guid>g1</guid><pubDate>Tue, 14 May 2024 09:00:00 GMT</pubDate></item>`+
+			`</channel></rss>`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// gateOperatorKeyboard brings up a message to the operator with a button whose data starts
+// with data: command sent by the scene's admin (a suggestion, whose request the operator gets)
+// or, for an operator's command, by the operator. It returns the operator's chat and the
+// message.
+func gateOperatorKeyboard(h *harness, sc gateScene, command, data string) (fakebotapi.Chat, fakebotapi.Message) {
+	h.t.Helper()
+	opChat := fakebotapi.PrivateChat(gateOperator)
+	if strings.HasPrefix(command, "/sources") {
+		msgs := h.say(opChat, gateOperator, 0, command)
+		if len(msgs) != 1 || msgs[0].ReplyMarkup == nil {
+			h.t.Fatalf("%s: %+v", command, msgs)
+		}
+		return opChat, msgs[0]
+	}
+	h.say(sc.send, sc.admin, sc.thread, command)
+	url := strings.TrimPrefix(command, "/source add ")
+	for _, m := range h.waitTexts(gateOperator.ID, render.Esc(url)) {
+		if m.ReplyMarkup == nil || !strings.Contains(m.Text, render.Esc(url)+"\n") {
+			continue
+		}
+		for _, row := range m.ReplyMarkup.InlineKeyboard {
+			for _, b := range row {
+				if strings.HasPrefix(b.CallbackData, data) {
+					return opChat, m
+				}
+			}
+		}
+	}
+	h.t.Fatalf("no request for %s with a %q button", url, data)
+	return opChat, fakebotapi.Message{}
 }
 
 // gateKeyboard brings up the message whose buttons a case presses: the answer to command

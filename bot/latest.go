@@ -49,7 +49,7 @@ func (b *Bot) latest(ctx context.Context, in incoming, _ subscriptions.Chat, arg
 	if label != "" {
 		head = in.l.T("latest_head", "Label", quote(label))
 	}
-	return reply{text: head + "\n" + render.EntryLines(in.l, entries, b.opts.Now(), chat.TimeZone, b.sources)}, nil
+	return reply{text: head + "\n" + render.EntryLines(in.l, entries, b.opts.Now(), chat.TimeZone, b.renderSources())}, nil
 }
 
 func latestNoneText(l *locale.Locale, label string) string {

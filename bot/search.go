@@ -54,7 +54,7 @@ func (b *Bot) searchResults(ctx context.Context, in incoming, args string, page 
 	if pages > 1 {
 		text += in.l.T("search_page", "Page", page+1, "Pages", pages)
 	}
-	text += "\n" + render.EntryLines(in.l, shown, b.opts.Now(), chat.TimeZone, b.sources)
+	text += "\n" + render.EntryLines(in.l, shown, b.opts.Now(), chat.TimeZone, b.renderSources())
 	var kb *models.InlineKeyboardMarkup
 	if pages > 1 {
 		kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{pageRow(in.l, searchPagePrefix, page, pages)}}

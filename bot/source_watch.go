@@ -28,7 +28,8 @@ const (
 // Options.SourcesAlertAfter (which source, since when, the last error) and once when it works
 // again. It runs with each minute's tick.
 func (b *Bot) watchSources(ctx context.Context) {
-	if len(b.opts.Admins) == 0 || len(b.opts.Sources) == 0 {
+	srcs := b.sourceSet().list
+	if len(b.opts.Admins) == 0 || len(srcs) == 0 {
 		return
 	}
 	states, err := b.store.SourceStates(ctx)
@@ -37,7 +38,7 @@ func (b *Bot) watchSources(ctx context.Context) {
 		return
 	}
 	now := b.opts.Now()
-	for _, src := range b.opts.Sources {
+	for _, src := range srcs {
 		st := states[src.Name]
 		// A failure run is known by the success before it; a source that never worked is in
 		// one run, mark 1, however often livealert restarts.

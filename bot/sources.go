@@ -18,7 +18,26 @@ func (b *Bot) sourcesCommand(ctx context.Context, in incoming, chat subscription
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{text: sourcesText(in.l, b.opts.Sources, states, b.opts.Now(), chat.TimeZone)}, nil
+	set := b.sourceSet()
+	pending, err := b.store.UserSources(ctx, subscriptions.SourcePending)
+	if err != nil {
+		return reply{}, err
+	}
+	text := sourcesText(in.l, set.list, states, b.opts.Now(), chat.TimeZone, set.user)
+	return reply{text: text + pendingSourcesText(in.l, pending), keyboard: sourcesKeyboard(in.l, set)}, nil
+}
+
+// pendingSourcesText lists the suggestions waiting for an operator, "" when none is.
+func pendingSourcesText(l *locale.Locale, pending []subscriptions.UserSource) string {
+	if len(pending) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\n" + l.T("sources_pending_head", "Count", len(pending)))
+	for _, u := range pending {
+		b.WriteString("\n" + l.T("sources_pending_line", "Name", render.Esc(u.Name), "URL", render.Esc(u.URL), "UserID", u.UserID, "ChatID", u.RequestedBy))
+	}
+	return b.String()
 }
 
 // maxErrorRunes bounds the last error shown for a source.
@@ -27,9 +46,10 @@ const maxErrorRunes = 300
 // sourcesText renders the health of srcs, in configuration order: a headline counting the
 // healthy ones, then per source its state (✅ last poll fine, ⚠️ failing, ⏳ not polled yet),
 // format and interval, when it last succeeded, how many polls failed in a row and the last
-// error, and, for a source that follows links, the page it reads now. Durations and times
-// are in l's language, times in loc (UTC when nil).
-func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sources.State, now time.Time, loc *time.Location) string {
+// error, and, for a source that follows links, the page it reads now; for a source a user
+// suggested (in suggested, by name), who asked. Durations and times are in l's language,
+// times in loc (UTC when nil).
+func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sources.State, now time.Time, loc *time.Location, suggested map[string]subscriptions.UserSource) string {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -62,6 +82,9 @@ func sourcesText(l *locale.Locale, srcs []sources.Source, states map[string]sour
 			interval = sources.DefaultPollInterval
 		}
 		b.WriteString(l.T("sources_line", "Icon", icon, "Name", render.Esc(s.Name), "Format", render.Esc(format), "Every", l.Duration(interval)))
+		if u, ok := suggested[s.Name]; ok {
+			b.WriteString(l.T("sources_suggested", "URL", render.Esc(u.URL), "UserID", u.UserID, "ChatID", u.RequestedBy))
+		}
 		if s.Follow != nil {
 			page := st.Page
 			if page == "" {

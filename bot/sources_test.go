@@ -95,7 +95,7 @@ func TestSourcesAndStatsTexts(t *testing.T) {
 			"Самое старое в очереди: 5 мин назад"},
 	} {
 		l := locale.For(tc.lang)
-		got := sourcesText(l, srcs, states, now, kyiv)
+		got := sourcesText(l, srcs, states, now, kyiv, nil)
 		for _, want := range []string{tc.wire, tc.broken} {
 			if !strings.Contains(got, want) {
 				t.Errorf("%s /sources lacks %q:\n%s", tc.lang, want, got)

@@ -50,6 +50,11 @@ type FetcherOptions struct {
 	// Client, if set, makes the requests (tests). It is copied; redirects are capped at 5
 	// unless it has a CheckRedirect of its own.
 	Client *http.Client
+	// CheckAddress, if set, guards the fetcher against addresses it must not reach (see
+	// PublicOnly): every connection, at every redirect, is made only to an address it allows,
+	// checked after DNS resolution; no proxy is used; local files are refused. With Client,
+	// Client's Transport (an *http.Transport, or nil) is copied and guarded.
+	CheckAddress AddressCheck
 }
 
 // Response is what a fetch brought.
@@ -79,6 +84,7 @@ type Fetcher struct {
 	maxBytes  int64
 	userAgent string
 	hosts     hostLimiter
+	guarded   bool // only http(s), through a transport guarded by CheckAddress
 }
 
 // NewFetcher returns a Fetcher with opts, defaults filled in.
@@ -104,6 +110,9 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 		tr.TLSHandshakeTimeout = opts.ConnectTimeout
 		client.Transport = tr
 	}
+	if opts.CheckAddress != nil {
+		client.Transport = guardTransport(client.Transport, opts.CheckAddress, opts.ConnectTimeout)
+	}
 	if client.CheckRedirect == nil {
 		client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 			if len(via) > maxRedirects {
@@ -118,6 +127,7 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 		maxBytes:  opts.MaxBytes,
 		userAgent: opts.UserAgent,
 		hosts:     hostLimiter{sems: make(map[string]chan struct{})},
+		guarded:   opts.CheckAddress != nil,
 	}
 }
 
@@ -127,7 +137,9 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 // modification time is its LastModified, and it is NotModified when prev's validators match.
 // Errors: a status other than 2xx or 304 (wrapping *StatusError), a body over MaxBytes
 // (wrapping ErrBodyTooLarge), more than 5 redirects, the timeout, a cancelled ctx; each
-// names the URL with its password masked (url.URL.Redacted).
+// names the URL with its password masked (url.URL.Redacted). A guarded fetcher
+// (FetcherOptions.CheckAddress) refuses local files, and addresses the check refuses
+// (wrapping ErrAddressRefused).
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev State) (Response, error) {
 	var (
 		resp Response
@@ -137,6 +149,8 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev State) (Respons
 	switch {
 	case perr == nil && (u.Scheme == "http" || u.Scheme == "https"):
 		resp, err = f.fetchHTTP(ctx, u, prev)
+	case f.guarded:
+		err = errors.New("only http and https urls may be fetched")
 	case perr == nil && u.Scheme == "file":
 		resp, err = f.fetchFile(ctx, rawURL, u.Path, prev)
 	case strings.Contains(rawURL, "://"):

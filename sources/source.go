@@ -59,6 +59,9 @@ type Source struct {
 	// Follow, if set, makes URL an index page or feed: each poll fetches it, picks the newest
 	// link matching Follow, and reads that page as the source (a daily live blog).
 	Follow *regexp.Regexp
+	// Fetcher, if set, fetches this source instead of the watcher's (a source a user
+	// suggested goes through a guarded one: FetcherOptions.CheckAddress).
+	Fetcher *Fetcher
 }
 
 // State is what the watcher remembers of a source between polls and restarts.

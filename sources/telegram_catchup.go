@@ -55,7 +55,7 @@ func (w *Watcher) catchUp(ctx context.Context, src Source, pg *paging, last int6
 		}
 		page := src
 		page.URL = before
-		resp, err := w.opts.Fetcher.Fetch(ctx, before, State{})
+		resp, err := w.fetcher(src).Fetch(ctx, before, State{})
 		var r ParseResult
 		if err == nil {
 			r, err = ParsePage(page, resp)

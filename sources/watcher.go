@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strings"
+	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 )
 
 const (
@@ -48,9 +48,25 @@ type Poll struct {
 	Failed bool
 }
 
-// Watcher polls sources and hands their entries to a Handler.
+// Watcher polls sources and hands their entries to a Handler. Sources may be added and
+// removed while it runs (Add, Remove).
 type Watcher struct {
 	opts WatcherOptions
+
+	mu      sync.Mutex
+	sources map[string]bool        // names of the sources watched or to be watched
+	added   []Source               // added before Run started
+	running map[string]*watchState // while Run runs: the sources polled
+	runCtx  context.Context        // Run's; nil before it starts
+	handle  Handler
+	wg      sync.WaitGroup // the sources' goroutines
+	stopped bool           // Run has returned
+}
+
+// watchState is a source's goroutine: cancel stops it, done is closed once it has.
+type watchState struct {
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // NewWatcher returns a Watcher with opts, defaults filled in.
@@ -64,7 +80,70 @@ func NewWatcher(opts WatcherOptions) *Watcher {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Watcher{opts: opts}
+	w := &Watcher{opts: opts, sources: map[string]bool{}, running: map[string]*watchState{}}
+	for _, src := range opts.Sources {
+		w.sources[src.Name] = true // Run checks them
+	}
+	return w
+}
+
+// Add watches src too: at once when Run is running, from its start when it is not yet. It
+// fails for a source without a name or with the name of a source watched already, and once
+// Run has returned.
+func (w *Watcher) Add(src Source) error {
+	if src.Name == "" {
+		return fmt.Errorf("sources: watcher: source %s has no name", src.URL)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.stopped:
+		return errors.New("sources: watcher: stopped")
+	case w.sources[src.Name]:
+		return fmt.Errorf("sources: watcher: two sources named %q", src.Name)
+	}
+	w.sources[src.Name] = true
+	if w.runCtx == nil {
+		w.added = append(w.added, src)
+		return nil
+	}
+	w.start(src)
+	return nil
+}
+
+// Remove stops watching the source named name and returns once its poll in progress, if
+// any, has ended, so that its handler is not called again; it reports whether the source
+// was watched. It must not be called from the Handler.
+func (w *Watcher) Remove(name string) bool {
+	w.mu.Lock()
+	if !w.sources[name] {
+		w.mu.Unlock()
+		return false
+	}
+	delete(w.sources, name)
+	w.added = slices.DeleteFunc(w.added, func(s Source) bool { return s.Name == name })
+	st := w.running[name]
+	delete(w.running, name)
+	w.mu.Unlock()
+	if st != nil {
+		st.cancel()
+		<-st.done
+	}
+	return true
+}
+
+// start starts src's goroutine. w.mu is held and Run is running.
+func (w *Watcher) start(src Source) {
+	ctx, cancel := context.WithCancel(w.runCtx)
+	st := &watchState{cancel: cancel, done: make(chan struct{})}
+	w.running[src.Name] = st
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		defer close(st.done)
+		defer cancel()
+		w.watch(ctx, src, w.handle)
+	}()
 }
 
 // Run polls every source, each in its own goroutine, until ctx ends, and returns nil once
@@ -89,7 +168,8 @@ func NewWatcher(opts WatcherOptions) *Watcher {
 // failed, which leaves it for the next poll that brings a new body to try again.
 //
 // Run returns an error at once, polling nothing, when there is no StateStore or the source
-// names are not unique and non-empty.
+// names are not unique and non-empty, or when it was called before. Sources added (Add)
+// before it started are polled with the configured ones.
 func (w *Watcher) Run(ctx context.Context, handle Handler) error {
 	if w.opts.State == nil {
 		return errors.New("sources: watcher: no state store")
@@ -97,25 +177,36 @@ func (w *Watcher) Run(ctx context.Context, handle Handler) error {
 	if handle == nil {
 		return errors.New("sources: watcher: no handler")
 	}
+	w.mu.Lock()
+	if w.runCtx != nil || w.stopped {
+		w.mu.Unlock()
+		return errors.New("sources: watcher: Run called twice")
+	}
 	seen := make(map[string]bool, len(w.opts.Sources))
 	for _, src := range w.opts.Sources {
 		if src.Name == "" {
+			w.mu.Unlock()
 			return fmt.Errorf("sources: watcher: source %s has no name", src.URL)
 		}
 		if seen[src.Name] {
+			w.mu.Unlock()
 			return fmt.Errorf("sources: watcher: two sources named %q", src.Name)
 		}
 		seen[src.Name] = true
 	}
-	var g errgroup.Group
-	for _, src := range w.opts.Sources {
-		g.Go(func() error {
-			w.watch(ctx, src, handle)
-			return nil
-		})
+	w.runCtx, w.handle = ctx, handle
+	for _, src := range append(slices.Clone(w.opts.Sources), w.added...) {
+		w.start(src)
 	}
+	w.added = nil
+	w.mu.Unlock()
+
 	<-ctx.Done()
-	return g.Wait()
+	w.mu.Lock()
+	w.stopped = true
+	w.mu.Unlock()
+	w.wg.Wait()
+	return nil
 }
 
 // watch polls one source until ctx ends.
@@ -138,6 +229,14 @@ func (w *Watcher) watch(ctx context.Context, src Source, handle Handler) {
 		}
 		timer.Reset(nextPoll(interval, failures))
 	}
+}
+
+// fetcher returns the fetcher of src: its own, else the watcher's.
+func (w *Watcher) fetcher(src Source) *Fetcher {
+	if src.Fetcher != nil {
+		return src.Fetcher
+	}
+	return w.opts.Fetcher
 }
 
 // nextPoll returns the wait before the next poll of a source after failures failed polls
@@ -209,7 +308,7 @@ var errNoEntries = errors.New("no entries found")
 func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle Handler, log *slog.Logger) (notModified bool, err error) {
 	page := src
 	if src.Follow != nil {
-		index, err := w.opts.Fetcher.Fetch(ctx, src.URL, State{})
+		index, err := w.fetcher(src).Fetch(ctx, src.URL, State{})
 		if err != nil {
 			return false, err
 		}
@@ -223,7 +322,7 @@ func (w *Watcher) fetchAndHand(ctx context.Context, src Source, st State, handle
 		}
 		page.URL = link
 	}
-	resp, err := w.opts.Fetcher.Fetch(ctx, page.URL, st)
+	resp, err := w.fetcher(src).Fetch(ctx, page.URL, st)
 	if err != nil {
 		return false, err
 	}

@@ -55,7 +55,7 @@ func (s *Store) RecentMatches(ctx context.Context, q Matchable, since time.Time)
 	}
 	out := entries[:0]
 	for _, e := range entries {
-		if q.Match(match.NewDocument(e.Title, e.Body)) {
+		if q.Match(match.NewEntryDocument(e.Source, e.Title, e.Body)) {
 			out = append(out, e)
 		}
 	}

@@ -75,7 +75,7 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 					return err
 				}
 				if opts.AlertOnEdit && !res.Primed {
-					hits, terms := matcher.MatchWithTerms(match.NewDocument(e.Title, e.Body))
+					hits, terms := matcher.MatchWithTerms(match.NewEntryDocument(source, e.Title, e.Body))
 					queued, err := queueAlerts(ctx, tx, policy, rowID, 0, hits, terms)
 					if err != nil {
 						return err
@@ -104,7 +104,7 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			if err != nil {
 				return err
 			}
-			hits, terms := matcher.MatchWithTerms(match.NewDocument(e.Title, e.Body))
+			hits, terms := matcher.MatchWithTerms(match.NewEntryDocument(source, e.Title, e.Body))
 			queued, err := queueAlerts(ctx, tx, policy, rowID, storyID, hits, terms)
 			if err != nil {
 				return err

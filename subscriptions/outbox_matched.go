@@ -116,7 +116,7 @@ func decodeJSONStrings(s string) ([]string, error) {
 // when it has none: gone, or a topic no longer offered) and the terms of the entry that the
 // labels' topics or queries match.
 func legacyMatched(d *Delivery, matcher *match.Matcher, catalog *match.Catalog) {
-	doc := match.NewDocument(d.Entry.Title, d.Entry.Body)
+	doc := match.NewEntryDocument(d.Entry.Source, d.Entry.Title, d.Entry.Body)
 	d.SubscriptionIDs = make([]int64, len(d.Labels))
 	var terms []string
 	for i, label := range d.Labels {

@@ -36,6 +36,24 @@ type Config struct {
 	Access          AccessConfig `yaml:"access"`
 	// SourcesAlertAfter is how long a source fails before each operator is told.
 	SourcesAlertAfter Duration `yaml:"sources_alert_after"`
+	// UserSources says whether and how users may suggest sources (/source add). It is a key
+	// of its own because sources: is the list of the operator's sources.
+	UserSources UserSourcesConfig `yaml:"user_sources"`
+}
+
+// UserSourcesConfig is how users suggest sources: mode off (they may not), approval (an
+// operator approves each) or open (added at once).
+type UserSourcesConfig struct {
+	Mode string `yaml:"mode"`
+	// AllowPrivate lets suggested sources be fetched from loopback, private and link-local
+	// addresses; by default the fetcher refuses them (sources.PublicOnly).
+	AllowPrivate bool `yaml:"allow_private"`
+	// PendingPerChat and PerChat bound a chat's pending suggestions and its pending and
+	// approved ones together.
+	PendingPerChat int `yaml:"pending_per_chat"`
+	PerChat        int `yaml:"per_chat"`
+	// PollInterval is how often a suggested source is polled.
+	PollInterval Duration `yaml:"poll_interval"`
 }
 
 // AccessConfig says who may use the bot: everyone (mode open), or only the listed users and
@@ -139,6 +157,7 @@ func defaultConfig() Config {
 		Digest:            DigestConfig{Time: "08:00", TimeZone: "UTC"},
 		Log:               LogConfig{Level: "info", Format: "text"},
 		Access:            AccessConfig{Mode: "open"},
+		UserSources:       UserSourcesConfig{Mode: "approval", PendingPerChat: 3, PerChat: 10, PollInterval: Duration(2 * time.Minute)},
 		SourcesAlertAfter: Duration(30 * time.Minute),
 		DefaultLanguage:   string(locale.English),
 	}
@@ -265,6 +284,20 @@ func (c *Config) Validate() []string {
 		if id == 0 {
 			p.add(fmt.Sprintf("access.chats[%d]", i), "0 is not a Telegram chat id")
 		}
+	}
+	switch c.UserSources.Mode {
+	case "off", "approval", "open":
+	default:
+		p.add("user_sources.mode", "%q is not off, approval or open", c.UserSources.Mode)
+	}
+	if c.UserSources.PendingPerChat < 1 {
+		p.add("user_sources.pending_per_chat", "must be at least 1")
+	}
+	if c.UserSources.PerChat < 1 {
+		p.add("user_sources.per_chat", "must be at least 1")
+	}
+	if c.UserSources.PollInterval < Duration(10*time.Second) {
+		p.add("user_sources.poll_interval", "must be at least 10s")
 	}
 	if c.HTTP.Listen != "" {
 		if _, port, err := net.SplitHostPort(c.HTTP.Listen); err != nil || port == "" {

@@ -175,5 +175,22 @@ func (p *program) runBot(ctx context.Context, cfg Config, store *subscriptions.S
 		GroupInterval:     p.groupInterval,
 		Rate:              cfg.Telegram.Rate,
 		PaidBroadcast:     cfg.Telegram.PaidBroadcast,
+		UserSources:       userSourceOptions(cfg.UserSources),
 	})
+}
+
+// userSourceOptions are the bot's options for users' sources. Their fetcher is guarded
+// (sources.PublicOnly) unless allow_private; configured sources are the operator's own and
+// are not: an operator may well watch a page on the local network.
+func userSourceOptions(c UserSourcesConfig) bot.UserSourceOptions {
+	fo := sources.FetcherOptions{UserAgent: userAgent(), CheckAddress: sources.PublicOnly}
+	if c.AllowPrivate {
+		fo.CheckAddress = nil
+	}
+	return bot.UserSourceOptions{
+		Mode:         c.Mode,
+		Fetcher:      sources.NewFetcher(fo),
+		Limits:       subscriptions.SuggestLimits{Pending: c.PendingPerChat, Total: c.PerChat},
+		PollInterval: time.Duration(c.PollInterval),
+	}
 }

@@ -133,28 +133,16 @@ func isFormat(f sources.Format) bool {
 func (p *program) checkSource(ctx context.Context, src sources.Source, limit int) error {
 	fetcher := sources.NewFetcher(sources.FetcherOptions{UserAgent: userAgent(), Client: p.httpClient})
 	out := p.stdout
-	target := src.URL
-	if src.Follow != nil {
-		index, err := fetcher.Fetch(ctx, src.URL, sources.State{})
-		if err != nil {
-			return err
-		}
-		link, err := sources.FollowLink(index, src.Follow)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "Index    %s\n", src.URL)
-		target = link
-	}
-	page := src
-	page.URL = target
-	resp, err := fetcher.Fetch(ctx, target, sources.State{})
+	c, err := sources.Check(ctx, fetcher, src)
 	if err != nil {
 		return err
 	}
-	r, err := sources.ParsePage(page, resp)
-	if err != nil {
-		return err
+	if c.Index != "" {
+		fmt.Fprintf(out, "Index    %s\n", c.Index)
+	}
+	resp, r, target := c.Response, c.ParseResult, src.URL
+	if c.Index != "" {
+		target = resp.URL
 	}
 	asked := src.Format
 	if asked == "" {

@@ -69,7 +69,7 @@ func parseQueryForIndex(text string) (*queryNode, error) {
 		_, err := ParseQuery(text)
 		return nil, err
 	}
-	root, e := parseQueryTree(text)
+	root, _, e := parseQueryTree(text)
 	if e != nil {
 		_, err := ParseQuery(text) // for the error as ParseQuery words it
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"log/slog"
 	"slices"
+	"strings"
 )
 
 // Hit is one subscription that matched an entry.
@@ -40,6 +41,7 @@ type Matcher struct {
 	index  *matchIndex
 	labels []string     // unit → the topic's name or the query as typed
 	topics []bool       // unit → it is a catalog topic
+	within []string     // unit → SourceKey of the source its query is limited to, "" for any
 	parsed int          // how many query texts the build parsed (the others were reused)
 	subs   []subscriber // ordered as Match returns hits: by chat, thread, subscription
 	starts []uint32     // unit u's subscribers are subs[at[starts[u]:starts[u+1]]]
@@ -54,7 +56,7 @@ func (m *Matcher) Size() (units, subscriptions int) { return len(m.labels), len(
 // subscription.
 func (m *Matcher) Match(d *Document) []Hit {
 	x := m.index.prepare(d)
-	return m.hits(m.positions(m.matchedUnits(x)))
+	return m.hits(m.positions(m.matchedUnits(x, d)))
 }
 
 // MatchWithTerms is Match with, for each hit, the distinct document terms that made its
@@ -64,7 +66,7 @@ func (m *Matcher) Match(d *Document) []Hit {
 // slice: callers must not modify it.
 func (m *Matcher) MatchWithTerms(d *Document) (hits []Hit, terms [][]string) {
 	x := m.index.prepare(d)
-	units := m.matchedUnits(x)
+	units := m.matchedUnits(x, d)
 	positions := m.positions(units)
 	if len(positions) == 0 {
 		return nil, nil
@@ -81,16 +83,35 @@ func (m *Matcher) MatchWithTerms(d *Document) (hits []Hit, terms [][]string) {
 	return hits, terms
 }
 
-// matchedUnits returns the units x matches, in no particular order.
-func (m *Matcher) matchedUnits(x *indexedDoc) []uint32 {
+// matchedUnits returns the units x (the prepared d) matches, in no particular order.
+func (m *Matcher) matchedUnits(x *indexedDoc, d *Document) []uint32 {
 	units, n := m.index.candidates(nil, x), 0
 	for _, u := range units {
-		if m.index.match(u, x) {
+		if m.inSource(u, d) && m.index.match(u, x) {
 			units[n] = u
 			n++
 		}
 	}
 	return units[:n]
+}
+
+// inSource reports whether d is of the source unit u is limited to, if any.
+func (m *Matcher) inSource(u uint32, d *Document) bool {
+	return m.within[u] == "" || m.within[u] == d.source
+}
+
+// querySourceKey returns the SourceKey of the source a valid query is limited to, "" for
+// any; only a query with "in:" in it is lexed.
+func querySourceKey(text string) string {
+	if !strings.Contains(strings.ToLower(text), inField) {
+		return ""
+	}
+	toks, e := lexQuery([]rune(text))
+	if e != nil {
+		return ""
+	}
+	_, source, _ := takeSource(toks)
+	return SourceKey(source)
 }
 
 // positions returns the positions in m.subs of the subscriptions to units, ascending.
@@ -113,7 +134,7 @@ func (m *Matcher) matchScan(d *Document) []Hit {
 	x := m.index.prepare(d)
 	var matched []uint32
 	for i, s := range m.subs {
-		if m.index.match(s.unit, x) {
+		if m.inSource(s.unit, d) && m.index.match(s.unit, x) {
 			matched = append(matched, uint32(i))
 		}
 	}
@@ -187,6 +208,10 @@ func NewMatcher(catalog *Catalog, rows []Row, prev *Matcher, log *slog.Logger) *
 		}
 	}
 	m.topics = make([]bool, len(m.labels), cap(m.labels))
+	m.within = make([]string, len(m.labels), cap(m.labels))
+	for u, label := range m.labels {
+		m.within[u] = querySourceKey(label)
+	}
 	topicUnit := map[string]uint32{}
 	m.subs = make([]subscriber, 0, len(rows))
 	for i, r := range rows {
@@ -208,6 +233,7 @@ func NewMatcher(catalog *Catalog, rows []Row, prev *Matcher, log *slog.Logger) *
 				u = b.addTopic(catalog.compiled[ti])
 				m.labels = append(m.labels, catalog.topics[ti].Name)
 				m.topics = append(m.topics, true)
+				m.within = append(m.within, "")
 				topicUnit[r.Topic] = u
 			}
 		}

@@ -5,9 +5,10 @@ import "slices"
 // Query is a parsed subscription query (see ParseQuery for the language). It is immutable
 // and safe for concurrent use.
 type Query struct {
-	root  *queryNode
-	text  string   // String(), rendered once
-	terms []string // sortedTerms(), collected once
+	root   *queryNode
+	source string   // the source named by in:, "" for any
+	text   string   // String(), rendered once
+	terms  []string // sortedTerms(), collected once
 }
 
 // String renders the query as understood, in canonical form, for showing back to its author:
@@ -29,15 +30,25 @@ func (q *Query) String() string { return q.text }
 // so an inverted index from these terms finds every query a document may match.
 func (q *Query) sortedTerms() []string { return slices.Clone(q.terms) }
 
-// Match reports whether the document matches the query.
-func (q *Query) Match(d *Document) bool { return q.root.match(d, nil) }
+// Source returns the name of the source the query is limited to (in:"…"), spaces collapsed,
+// as typed otherwise; "" when it is not limited.
+func (q *Query) Source() string { return q.source }
+
+// inSource reports whether d is of the query's source, if it names one.
+func (q *Query) inSource(d *Document) bool {
+	return q.source == "" || SourceKey(q.source) == d.source
+}
+
+// Match reports whether the document matches the query: its words, and its source when the
+// query names one (a Document without a source is in none).
+func (q *Query) Match(d *Document) bool { return q.inSource(d) && q.root.match(d, nil) }
 
 // MatchedTerms returns the distinct document terms that made the query match, sorted, for
 // highlighting; nil when the query does not match. For a prefix they are the document's
 // terms with that prefix; a phrase contributes all its terms.
 func (q *Query) MatchedTerms(d *Document) []string {
 	hits := []string{}
-	if !q.root.match(d, &hits) {
+	if !q.inSource(d) || !q.root.match(d, &hits) {
 		return nil
 	}
 	slices.Sort(hits)

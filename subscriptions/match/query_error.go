@@ -46,6 +46,7 @@ const (
 	errTitle                                // title: not touching a word
 	errStarShort                            // a prefix shorter than minPrefixLen
 	errStarMiddle                           // a star not at the end of a word
+	errIn                                   // in: without a source name, nested, excluded or twice
 )
 
 // queryErrorTexts are the message and generic valid example of each kind. Immutable.
@@ -65,6 +66,7 @@ var queryErrorTexts = [...]struct{ msg, example string }{
 	errTitle:          {"title: goes right before the word to look for in titles, with no space", "title:drones"},
 	errStarShort:      {fmt.Sprintf("put at least %d letters before the star, or it matches almost everything", minPrefixLen), "dron*"},
 	errStarMiddle:     {"a star can only end a word, to match every word that starts like it", "dron*"},
+	errIn:             {`in: names one source, once, outside parentheses, right before its name in quotes`, `drones in:"BBC News"`},
 }
 
 // newQueryError returns the error of kind at runes [pos, end) of the query, without Example.
@@ -151,6 +153,7 @@ var queryErrorCodes = [...]string{
 	errTitle:          "title",
 	errStarShort:      "star_short",
 	errStarMiddle:     "star_middle",
+	errIn:             "in_source",
 }
 
 // Code names the check the query failed ("quote", "dangling_or"…), for messages in other

@@ -19,6 +19,8 @@ func FuzzParseQuery(f *testing.F) {
 		"a AND b AND", "NOT NOT x", "--x y", "«мирные переговоры» OR Київ", "北京 OR 東京*",
 		"a OR b -c OR d", "(a -b) OR c", "x -(a OR b)", "Title:x or y", strings.Repeat("a ", 101),
 		`"` + strings.Repeat("a", maxQueryLen-1), "-" + strings.Repeat("a", maxQueryLen-1),
+		`drones in:"TRT World live"`, "in:BBC drones OR uav", "drones in:", `drones in:"x`, "-in:x y",
+		"(a in:x) b", "a in:x in:y", "a in:x IN:X", `title:in:"x" a`, "in:(a) b", `a in:""`,
 	} {
 		f.Add(s, "Ukraine says Russia attacked with 29 drones overnight; Shahed-136/131 UAVs")
 	}

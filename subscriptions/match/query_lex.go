@@ -17,6 +17,7 @@ const (
 	qtAnd                          // AND
 	qtNot                          // NOT, or a minus right before a word
 	qtTitle                        // title: right before a word, phrase or group
+	qtIn                           // in: and the source name after it, in raw
 	qtEOF
 )
 
@@ -63,6 +64,9 @@ func startsOperand(rs []rune, i int) bool {
 // titleField is the prefix that restricts a word, phrase or group to titles.
 const titleField = "title:"
 
+// inField is the prefix that names the one source a query is limited to.
+const inField = "in:"
+
 // lexQuery splits a query into tokens, ending with a qtEOF token.
 func lexQuery(rs []rune) ([]queryToken, *QueryError) {
 	toks := make([]queryToken, 0, 4) // most queries are a word or three
@@ -107,6 +111,29 @@ func lexQuery(rs []rune) ([]queryToken, *QueryError) {
 			}
 			toks = append(toks, queryToken{kind: qtTitle, pos: i, end: j})
 			i = j
+		case (r == 'i' || r == 'I') && len(rs)-i >= len(inField) && strings.EqualFold(string(rs[i:i+len(inField)]), inField):
+			j := i + len(inField)
+			switch {
+			case j < len(rs) && isQueryQuote(rs[j]):
+				k := j + 1
+				for k < len(rs) && !isQueryQuote(rs[k]) {
+					k++
+				}
+				if k == len(rs) {
+					return nil, newQueryError(errQuote, j, j+1)
+				}
+				toks = append(toks, queryToken{kind: qtIn, pos: i, end: k + 1, raw: rs[j+1 : k], rawPos: j + 1})
+				i = k + 1
+			case startsOperand(rs, j) && rs[j] != '(':
+				k := j
+				for k < len(rs) && !endsBareWord(rs[k]) {
+					k++
+				}
+				toks = append(toks, queryToken{kind: qtIn, pos: i, end: k, raw: rs[j:k], rawPos: j})
+				i = k
+			default:
+				return nil, newQueryError(errIn, i, j)
+			}
 		default:
 			j := i
 			for j < len(rs) && !endsBareWord(rs[j]) {

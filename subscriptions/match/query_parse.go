@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -26,6 +27,8 @@ const minPrefixLen = 2
 //	dron*                  any word starting with dron (at least 2 characters before *)
 //	title:drones           only in the title; also title:"peace talks", title:(a OR b)
 //	(drones OR uav) kyiv   parentheses group
+//	drones in:"BBC News"   only entries of the source named BBC News (case and spacing do
+//	                       not matter); once per query, outside parentheses, not excluded
 //
 // OR, AND and NOT are operators only in capitals: "or" is a word. Every OR alternative needs a
 // word to look for, not only exclusions. Errors are *QueryError, with a corrected example.
@@ -46,43 +49,86 @@ func ParseQuery(s string) (*Query, error) {
 
 // parseQuery parses a query of any length; errors have no Example.
 func parseQuery(s string) (*Query, *QueryError) {
-	root, e := parseQueryTree(s)
+	root, source, e := parseQueryTree(s)
 	if e != nil {
 		return nil, e
 	}
-	q := &Query{root: root, text: root.String()}
+	q := &Query{root: root, source: source, text: root.String()}
+	if source != "" {
+		q.text += " " + inField + `"` + source + `"`
+	}
 	terms := root.appendTerms(nil)
 	q.terms = uniqueSorted(terms)
 	return q, nil
 }
 
 // parseQueryTree is parseQuery without rendering String and collecting the terms, for the matcher,
-// which needs only the tree.
-func parseQueryTree(s string) (*queryNode, *QueryError) {
+// which needs only the tree and the source the query is limited to ("" for any).
+func parseQueryTree(s string) (*queryNode, string, *QueryError) {
 	rs := []rune(s)
 	toks, e := lexQuery(rs)
 	if e != nil {
-		return nil, e
+		return nil, "", e
+	}
+	toks, source, e := takeSource(toks)
+	if e != nil {
+		return nil, "", e
 	}
 	p := queryParser{toks: toks}
 	root, e := p.parseOr(false)
 	if e != nil {
-		return nil, e
+		return nil, "", e
 	}
 	if t := p.peek(); t.kind == qtRParen {
-		return nil, newQueryError(errCloseParen, t.pos, t.end)
+		return nil, "", newQueryError(errCloseParen, t.pos, t.end)
 	}
 	if root == nil {
-		return nil, newQueryError(errEmpty, 0, len(rs))
+		return nil, "", newQueryError(errEmpty, 0, len(rs))
 	}
 	if bad := root.positive(); bad != nil {
 		kind := errOrBranch
 		if bad == root {
 			kind = errOnlyExclusions
 		}
-		return nil, newQueryError(kind, bad.pos, bad.pos)
+		return nil, "", newQueryError(kind, bad.pos, bad.pos)
 	}
-	return root, nil
+	return root, source, nil
+}
+
+// takeSource removes the in: token from toks and returns its source name, spaces collapsed
+// ("" without one). An in: inside parentheses, after NOT or title:, with an empty name, or a
+// second one naming another source is an error.
+func takeSource(toks []queryToken) ([]queryToken, string, *QueryError) {
+	source, depth := "", 0
+	out := toks[:0:0]
+	for i, t := range toks {
+		switch t.kind {
+		case qtLParen:
+			depth++
+		case qtRParen:
+			depth--
+		case qtIn:
+			name := strings.Join(strings.Fields(string(t.raw)), " ")
+			prev := qtEOF
+			if i > 0 {
+				prev = toks[i-1].kind
+			}
+			if depth != 0 || prev == qtNot || prev == qtTitle || name == "" ||
+				(source != "" && SourceKey(source) != SourceKey(name)) {
+				return nil, "", newQueryError(errIn, t.pos, t.end)
+			}
+			source = name
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, source, nil
+}
+
+// SourceKey is the form in which a source's name is compared with a query's in: name: lower
+// case, spaces collapsed.
+func SourceKey(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
 // queryParser is a recursive-descent parser over a query's tokens:

@@ -10,6 +10,15 @@ import (
 // title-only words can be matched. It is immutable and safe for concurrent use.
 type Document struct {
 	title, body postingList
+	source      string // SourceKey of the entry's source; "" when not known
+}
+
+// NewEntryDocument is NewDocument of an entry of the source named source, which queries
+// limited to a source (in:"…") are matched against.
+func NewEntryDocument(source, title string, body []string) *Document {
+	d := NewDocument(title, body)
+	d.source = SourceKey(source)
+	return d
 }
 
 // NewDocument tokenizes an entry's title and body paragraphs. Phrases match within one field
