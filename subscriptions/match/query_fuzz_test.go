@@ -2,6 +2,7 @@ package match
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -19,6 +20,9 @@ func FuzzParseQuery(f *testing.F) {
 		"a AND b AND", "NOT NOT x", "--x y", "«мирные переговоры» OR Київ", "北京 OR 東京*",
 		"a OR b -c OR d", "(a -b) OR c", "x -(a OR b)", "Title:x or y", strings.Repeat("a ", 101),
 		`"` + strings.Repeat("a", maxQueryLen-1), "-" + strings.Repeat("a", maxQueryLen-1),
+		`re:/shell(ing|ed)\s+\w+/`, `re:/\bkharkiv\s+region\b/`, `re:/(?m)^ceasefire/`, `RE:/Türkiye says/`,
+		`re:/shell(ing|ed)`, `re:/(a/`, `re:/x*/`, `re://`, `re:/(\w{1,50}\s){1,20}x/`, `re:/(?!x)/`,
+		`re:/\d{2,3}\s+drones\b/`, "re:/" + strings.Repeat("a", maxRegexLen+1) + "/", ` re:/ a b /`,
 	} {
 		f.Add(s, "Ukraine says Russia attacked with 29 drones overnight; Shahed-136/131 UAVs")
 	}
@@ -60,8 +64,18 @@ func FuzzParseQuery(f *testing.F) {
 		if m != q2.Match(d) {
 			t.Fatalf("%q and its String %q disagree on %q", query, s, text)
 		}
-		if m && !hasAnyTerm(d, q.sortedTerms()) {
+		if terms := q.sortedTerms(); m && len(terms) > 0 && !hasAnyTerm(d, terms) {
 			t.Fatalf("%q matches %q without any of its terms %q", query, text, q.sortedTerms())
+		}
+		if len(q.sortedTerms()) == 0 && (q.root.op != opRegex || q.root.key != "") {
+			t.Fatalf("%q: no terms, yet not a regex without a required word", query)
+		}
+		if q.root.op == opRegex {
+			cat, _ := NewCatalog(nil)
+			mt := NewMatcher(cat, []Row{{SubscriptionID: 1, ChatID: 1, Query: query}}, nil, slog.New(slog.DiscardHandler))
+			if (len(mt.Match(d)) == 1) != m {
+				t.Fatalf("%q: the matcher disagrees with Match on %q", query, text)
+			}
 		}
 		if (q.MatchedTerms(d) != nil) != m {
 			t.Fatalf("%q: MatchedTerms disagrees with Match on %q", query, text)

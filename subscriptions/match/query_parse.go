@@ -26,12 +26,13 @@ const minPrefixLen = 2
 //	dron*                  any word starting with dron (at least 2 characters before *)
 //	title:drones           only in the title; also title:"peace talks", title:(a OR b)
 //	(drones OR uav) kyiv   parentheses group
+//	re:/shell(ing|ed)\s+\w+/  the whole query a regular expression (see query_regex.go)
 //
 // OR, AND and NOT are operators only in capitals: "or" is a word. Every OR alternative needs a
 // word to look for, not only exclusions. Errors are *QueryError, with a corrected example.
 func ParseQuery(s string) (*Query, error) {
 	rs := []rune(s)
-	if len(rs) > maxQueryLen {
+	if len(rs) > maxQueryLen && !isRegexQuery(s) {
 		e := newQueryError(errTooLong, maxQueryLen, len(rs))
 		suggestExample(rs, e)
 		return nil, e
@@ -59,6 +60,9 @@ func parseQuery(s string) (*Query, *QueryError) {
 // parseQueryTree is parseQuery without rendering String and collecting the terms, for the matcher,
 // which needs only the tree.
 func parseQueryTree(s string) (*queryNode, *QueryError) {
+	if isRegexQuery(s) {
+		return parseRegexQuery(s)
+	}
 	rs := []rune(s)
 	toks, e := lexQuery(rs)
 	if e != nil {
