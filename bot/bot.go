@@ -109,6 +109,7 @@ type Bot struct {
 	budget     *commandBudget
 	updates    *dispatcher
 	webhook    *webhookConfig // nil when long polling
+	imports    pendingImports // imports waiting for their Confirm button (import.go)
 }
 
 // Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches

@@ -41,6 +41,7 @@ func buttonTable() []buttonSpec {
 		alert(alertBothPrefix),
 		{prefix: alertPickPrefix, access: anyone, run: (*Bot).alertPick},
 		{prefix: languagePrefix, access: chatAdmins, run: (*Bot).languageButton},
+		{prefix: "imp:", access: chatAdmins, run: (*Bot).importButton}, // importConfirmPrefix, importCancelPrefix
 	}
 }
 
