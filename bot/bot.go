@@ -143,6 +143,7 @@ type Bot struct {
 	watcher *sources.Watcher
 	srcs    atomic.Pointer[sourceSet] // the sources watched now (source_set.go)
 	srcMu   sync.Mutex                // orders changes of srcs and of the watcher's sources
+	imports pendingImports            // imports waiting for their Confirm button (import.go)
 }
 
 // Run connects to the Bot API and runs the bot until ctx ends: it answers commands, watches

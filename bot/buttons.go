@@ -44,6 +44,7 @@ func buttonTable() []buttonSpec {
 		{prefix: sourceApprovePrefix, access: operators, run: (*Bot).sourceApproveButton},
 		{prefix: sourceRejectPrefix, access: operators, run: (*Bot).sourceRejectButton},
 		{prefix: sourceFollowPrefix, access: anyone, run: (*Bot).sourceFollowButton},
+		{prefix: "imp:", access: chatAdmins, run: (*Bot).importButton}, // importConfirmPrefix, importCancelPrefix
 	}
 }
 

@@ -50,6 +50,23 @@ var gateCommandArgs = map[string]string{
 	"search": "ferry", "channel": "", "digest": "07:00", "timezone": "Tokyo", "language": "uk", "mode": "digest",
 	"quiet": "23:00-07:00", "mute": "2h", "help": "", "stop": "", "stats": "", "sources": "", "allow": "4242", "deny": "4242", "broadcast": "hello",
 	"source": "add FEED",
+	"export": "", "import": "",
+}
+
+// gateCommandFiles are the files sent with a command, as a document with the command as its
+// caption. An /import's preview, waiting for its Confirm button, counts as a change.
+var gateCommandFiles = map[string]string{
+	"import": `{"kind": "livealert.subscriptions", "version": 1, "settings": {"time_zone": "Asia/Tokyo", "digest_time": "06:00"}, "follows": [{"topic": "Storms", "mode": "digest"}]}`,
+}
+
+// gateSay sends text into the scene's chat as from, with the command's file when it has one.
+func gateSay(h *harness, sc gateScene, from fakebotapi.User, text string) []fakebotapi.Message {
+	h.t.Helper()
+	name, _, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	if file, ok := gateCommandFiles[name]; ok {
+		return h.sendFile(sc.send, from, name+".json", []byte(file), text)
+	}
+	return h.say(sc.send, from, sc.thread, text)
 }
 
 // gateButtons bring up each kind of button as the scene's admin: a command whose answer
@@ -77,6 +94,7 @@ var gateButtons = map[string]struct {
 	alertBothPrefix:     {press: alertDigestPrefix, data: alertBothPrefix},
 	alertPickPrefix:     {many: true, data: alertPickPrefix},
 	languagePrefix:      {command: "/language", data: languagePrefix + "uk"},
+	"imp:":              {command: "/import", data: importConfirmPrefix},
 }
 
 var gateRoles = []gateRole{
@@ -219,9 +237,10 @@ func TestGateEveryCommandAndButton(t *testing.T) {
 						state, allowed = sc.send.ID, true
 					}
 					before := gateState(h, state)
-					answers := h.say(sc.send, sc.actor, sc.thread, text)
+					answers := gateSay(h, sc, sc.actor, text)
 					after := gateState(h, state)
-					changed := before != after
+					_, file := gateCommandFiles[c.name]
+					changed := before != after || file && len(answers) == 1 && answers[0].ReplyMarkup != nil
 					got := ""
 					if len(answers) > 0 {
 						got = answers[len(answers)-1].Text
@@ -368,7 +387,7 @@ func gateOperatorKeyboard(h *harness, sc gateScene, command, data string) (fakeb
 func gateKeyboard(h *harness, sc gateScene, command, press string) (fakebotapi.Chat, fakebotapi.Message) {
 	h.t.Helper()
 	if command != "" {
-		msgs := h.say(sc.send, sc.admin, sc.thread, command)
+		msgs := gateSay(h, sc, sc.admin, command)
 		if len(msgs) != 1 || msgs[0].ReplyMarkup == nil {
 			h.t.Fatalf("%s: %+v", command, msgs)
 		}

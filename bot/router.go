@@ -56,6 +56,8 @@ type incoming struct {
 	// replyTo is the chat to answer in when it is not chat: the private chat of a user who
 	// manages a linked channel (see channel.go). 0 for chat itself.
 	replyTo int64
+	// document is the file sent with the message (its caption is text), nil for none.
+	document *models.Document
 	// l writes the answers: in the language of the chat answered in (set by the gate), or,
 	// before the gate and for a chat the bot does not know yet, in the user's.
 	l *locale.Locale
@@ -118,6 +120,9 @@ func (b *Bot) handleMessage(ctx context.Context, m *models.Message) {
 	}
 	in := b.userIncoming(m.Chat, code)
 	in.text = m.Text
+	if m.Document != nil && m.Text == "" {
+		in.text, in.document = m.Caption, m.Document
+	}
 	if m.IsTopicMessage {
 		in.threadID = m.MessageThreadID
 	}
@@ -127,9 +132,9 @@ func (b *Bot) handleMessage(ctx context.Context, m *models.Message) {
 	if m.SenderChat != nil {
 		in.fromChat = m.SenderChat.ID
 	}
-	cmd, ok := parseCommand(m.Text, b.me.Username)
+	cmd, ok := parseCommand(in.text, b.me.Username)
 	if !ok {
-		if m.Chat.Type == models.ChatTypePrivate && m.Text != "" {
+		if m.Chat.Type == models.ChatTypePrivate && in.text != "" {
 			if lin, err := b.withLocale(ctx, in); err == nil {
 				in = lin
 			}

@@ -64,7 +64,8 @@ func queryErrorText(l *locale.Locale, err error, command string) string {
 	if !ok {
 		return "⚠️ " + quote(err.Error())
 	}
-	reason := l.T("query_err_"+qe.Code(), "Max", match.MaxQueryLength, "Min", match.MinPrefixLength)
+	reason := l.T("query_err_"+qe.Code(), "Max", match.MaxQueryLength, "Min", match.MinPrefixLength,
+		"MaxRegex", match.MaxRegexLength, "Detail", qe.Detail)
 	text := l.T("query_error", "Pos", qe.Pos+1, "Reason", quote(reason))
 	if qe.Example != "" {
 		text += l.T("query_error_try", "Command", command, "Example", render.Esc(qe.Example))

@@ -36,9 +36,12 @@ type Message struct {
 	ProtectContent      bool
 	AllowPaidBroadcast  bool
 	ReplyToMessageID    int // from reply_parameters or reply_to_message_id, 0 for none
-	Date                time.Time
-	EditDate            time.Time // zero if never edited
-	Edits               int       // successful editMessageText/editMessageReplyMarkup calls
+	// Document is the file of a document message (sendDocument), whose Text is the
+	// caption; nil for a text message.
+	Document *Document
+	Date     time.Time
+	EditDate time.Time // zero if never edited
+	Edits    int       // successful editMessageText/editMessageReplyMarkup calls
 }
 
 // storedMessage is a message in a chat, from the bot or injected.
@@ -59,7 +62,8 @@ type storedMessage struct {
 	paid     bool
 	replyTo  int
 	edits    int
-	isTopic  bool // is_topic_message
+	isTopic  bool        // is_topic_message
+	document *storedFile // a document message: text is its caption
 }
 
 func (m *storedMessage) public() Message {
@@ -76,6 +80,9 @@ func (m *storedMessage) public() Message {
 	}
 	if m.editDate != 0 {
 		out.EditDate = time.Unix(int64(m.editDate), 0)
+	}
+	if f := m.document; f != nil {
+		out.Document = &Document{FileID: f.id, FileName: f.name, MimeType: f.mime, Data: append([]byte(nil), f.data...)}
 	}
 	return out
 }
@@ -94,6 +101,11 @@ func (s *Server) modelLocked(cs *chatState, m *storedMessage, withReply bool) *m
 		LinkPreviewOptions:  m.preview,
 		HasProtectedContent: m.protect,
 		ReplyMarkup:         cloneMarkup(m.markup),
+	}
+	if m.document != nil {
+		out.Document = m.document.model()
+		out.Text, out.Entities = "", nil
+		out.Caption, out.CaptionEntities = m.text.plain, append([]models.MessageEntity(nil), m.text.entities...)
 	}
 	if m.from != nil {
 		u := *m.from

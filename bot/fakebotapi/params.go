@@ -3,6 +3,7 @@ package fakebotapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -13,9 +14,12 @@ import (
 	"strings"
 )
 
-// maxBodyBytes bounds a request body; Telegram's own limit for non-file
-// requests is far below this.
-const maxBodyBytes = 10 << 20
+// maxBodyBytes bounds a request body: a file upload (maxUploadBytes) with
+// room for the other fields.
+const maxBodyBytes = maxUploadBytes + 1<<20
+
+// errTooLarge is a request body over maxBodyBytes.
+var errTooLarge = errors.New("request entity too large")
 
 // params are the parameters of one Bot API call, each as the text the client
 // sent: strings as they are, numbers and booleans as JSON text, objects and
@@ -26,33 +30,49 @@ type params map[string]string
 // body, which may be multipart/form-data (what go-telegram/bot sends),
 // application/x-www-form-urlencoded or a JSON object. An empty body is no
 // parameters, whatever its Content-Type says.
-func readParams(r *http.Request) (params, error) {
+//
+// The file parts of a multipart body are returned by field name.
+func readParams(r *http.Request) (params, map[string]upload, error) {
 	p := params{}
 	for k, v := range r.URL.Query() {
 		p[k] = v[0]
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return nil, nil, fmt.Errorf("read body: %w", err)
+	}
+	if len(body) > maxBodyBytes {
+		return nil, nil, errTooLarge
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return p, nil
+		return p, nil, nil
 	}
+	var files map[string]upload
 	mediaType, mediaParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mediaType {
 	case "multipart/form-data":
 		form, err := multipart.NewReader(bytes.NewReader(body), mediaParams["boundary"]).ReadForm(maxBodyBytes)
 		if err != nil {
-			return nil, fmt.Errorf("parse multipart body: %w", err)
+			return nil, nil, fmt.Errorf("parse multipart body: %w", err)
 		}
 		defer func() { _ = form.RemoveAll() }()
 		for k, v := range form.Value {
 			p[k] = v[0]
 		}
+		for k, fhs := range form.File {
+			data, err := readFilePart(fhs[0])
+			if err != nil {
+				return nil, nil, fmt.Errorf("parse multipart body: %w", err)
+			}
+			if files == nil {
+				files = map[string]upload{}
+			}
+			files[k] = upload{name: fhs[0].Filename, data: data}
+		}
 	case "application/x-www-form-urlencoded":
 		values, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, fmt.Errorf("parse form body: %w", err)
+			return nil, nil, fmt.Errorf("parse form body: %w", err)
 		}
 		for k, v := range values {
 			p[k] = v[0]
@@ -60,7 +80,7 @@ func readParams(r *http.Request) (params, error) {
 	case "application/json":
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(body, &obj); err != nil {
-			return nil, fmt.Errorf("parse JSON body: %w", err)
+			return nil, nil, fmt.Errorf("parse JSON body: %w", err)
 		}
 		for k, raw := range obj {
 			var s string
@@ -74,7 +94,17 @@ func readParams(r *http.Request) (params, error) {
 			}
 		}
 	}
-	return p, nil
+	return p, files, nil
+}
+
+// readFilePart reads one file part of a multipart form.
+func readFilePart(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }
 
 // int64 returns the integer parameter name: 0, true if absent; false if

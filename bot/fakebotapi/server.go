@@ -9,7 +9,9 @@
 // length limits counted in UTF-16 after parsing, "message is not modified",
 // inline keyboard rules, and Telegram's error replies, which can also be
 // injected (FailNext, BlockChat, MigrateChat) or produced by rate limits
-// (Options.EnforceLimits). After setWebhook it POSTs updates to the webhook
+// (Options.EnforceLimits). Documents go both ways: sendDocument takes a multipart upload,
+// SendDocument injects a user's file, and getFile with GET /file/bot<token>/<path> downloads
+// one within Telegram's limits (files.go). After setWebhook it POSTs updates to the webhook
 // until answered 200, as Telegram does (see Webhook, PostWebhook).
 //
 // All methods of Server are safe for concurrent use.
@@ -85,6 +87,9 @@ type Server struct {
 	answers        []CallbackAnswer
 
 	commands map[string][]models.BotCommand // by commandsKey
+
+	files    map[string]*storedFile // by file_id (files.go)
+	lastFile int
 }
 
 // New starts a fake Bot API server on a loopback port.
@@ -201,9 +206,13 @@ func (s *Server) notify() {
 	s.notifyLocked()
 }
 
-// serveHTTP handles POST/GET {URL}/bot{token}/{method}.
+// serveHTTP handles POST/GET {URL}/bot{token}/{method} and GET {URL}/file/bot{token}/{path}.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.notify()
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		s.serveFile(w, r, rest)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 || method == "" {
@@ -229,7 +238,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{code: http.StatusNotFound, description: "Not Found: method not found"})
 		return
 	}
-	p, err := readParams(r)
+	p, files, err := readParams(r)
+	if errors.Is(err, errTooLarge) {
+		writeError(w, &apiError{code: http.StatusRequestEntityTooLarge, description: "Request Entity Too Large"})
+		return
+	}
 	if err != nil {
 		writeError(w, badRequest(err.Error()))
 		return
@@ -238,7 +251,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, nil, apiErr)
 		return
 	}
-	result, apiErr := s.dispatch(ctx, method, p)
+	var result any
+	var apiErr *apiError
+	if method == "senddocument" {
+		result, apiErr = s.sendDocument(p, files)
+	} else {
+		result, apiErr = s.dispatch(ctx, method, p)
+	}
 	if ctx.Err() != nil {
 		return // the client went away; nobody reads the answer
 	}
@@ -279,7 +298,7 @@ func knownMethod(method string) bool {
 	case "getme", "getupdates", "deletewebhook", "sendmessage", "editmessagetext",
 		"editmessagereplymarkup", "deletemessage", "answercallbackquery", "setmycommands",
 		"getmycommands", "deletemycommands", "getchat", "getchatmember", "sendchataction",
-		"setwebhook", "getwebhookinfo":
+		"setwebhook", "getwebhookinfo", "senddocument", "getfile":
 		return true
 	}
 	return false
@@ -320,6 +339,8 @@ func (s *Server) dispatch(ctx context.Context, method string, p params) (any, *a
 		return s.getChatMember(p)
 	case "sendchataction":
 		return s.sendChatAction(p)
+	case "getfile":
+		return s.getFile(p)
 	}
 	return nil, &apiError{code: http.StatusNotFound, description: "Not Found: method not found"}
 }

@@ -11,12 +11,14 @@ import (
 // is indexed under one term it cannot match without per OR alternative (the rarest among the
 // indexed queries), so a document is verified only against the queries indexed under one of
 // its terms. Every leaf of a valid query has a term and every way a valid query matches goes
-// through a leaf outside exclusions, so every query has such terms and none is left to check
-// always; a prefix is indexed as a prefix and found through the prefixes of the document's
-// terms.
+// through a leaf outside exclusions, so every query has such terms; a prefix is indexed as a
+// prefix and found through the prefixes of the document's terms. The exception is a regular
+// expression with no word it requires (see query_regex.go): a unit that has no keys is
+// verified against every document.
 
 // matchNode is one node of a compiled query, 8 bytes: the kids of a list node are
-// nodes[first:first+n], the terms of a leaf are terms[first:first+n] (ids in the dictionary).
+// nodes[first:first+n], the terms of a leaf are terms[first:first+n] (ids in the dictionary),
+// a regex is regexes[first].
 type matchNode struct {
 	op    queryOp
 	flags uint8 // leafTitle, leafPrefix
@@ -32,16 +34,18 @@ const (
 // matchIndex is an immutable set of compiled queries ("units", numbered from 0) with the
 // inverted index over them. It is safe for concurrent use.
 type matchIndex struct {
-	words  []string          // term id → term (a prefix without its star)
-	ids    map[string]uint32 // term → id
-	nodes  []matchNode       // every unit's nodes
-	terms  []uint32          // every leaf's term ids
-	roots  []uint32          // unit → its root in nodes
-	exact  []uint32          // postings of exact terms, CSR: units of term id t are exact[starts[t]:starts[t+1]]
-	starts []uint32
-	prefix map[string][]uint32 // prefix → units indexed under it
-	maxPre int                 // longest prefix in bytes, 0 when there is none
-	seen   sync.Pool           // of empty *unitSet of every unit, for candidates
+	words   []string          // term id → term (a prefix without its star)
+	ids     map[string]uint32 // term → id
+	nodes   []matchNode       // every unit's nodes
+	terms   []uint32          // every leaf's term ids
+	roots   []uint32          // unit → its root in nodes
+	exact   []uint32          // postings of exact terms, CSR: units of term id t are exact[starts[t]:starts[t+1]]
+	starts  []uint32
+	prefix  map[string][]uint32 // prefix → units indexed under it
+	maxPre  int                 // longest prefix in bytes, 0 when there is none
+	regexes []*queryNode        // the regex leaves of every unit
+	always  []uint32            // units with no keys: candidates for every document
+	seen    sync.Pool           // of empty *unitSet of every unit, for candidates
 }
 
 // matchIndexBuilder compiles queries into a matchIndex.
@@ -95,6 +99,10 @@ func (b *matchIndexBuilder) addTopic(ct *CompiledTopic) uint32 {
 
 // place compiles n into nodes[slot].
 func (b *matchIndexBuilder) place(slot int, n *queryNode) {
+	if n.op == opRegex {
+		b.placeRegex(slot, n)
+		return
+	}
 	if n.op == opLeaf {
 		var flags uint8
 		if n.title {
@@ -116,6 +124,16 @@ func (b *matchIndexBuilder) place(slot int, n *queryNode) {
 	for i, k := range n.kids {
 		b.place(first+i, k)
 	}
+}
+
+// placeRegex compiles the regex leaf n into nodes[slot], its required word into the
+// dictionary.
+func (b *matchIndexBuilder) placeRegex(slot int, n *queryNode) {
+	if n.key != "" {
+		b.id(n.key)
+	}
+	b.ix.nodes[slot] = matchNode{op: opRegex, first: uint32(len(b.ix.regexes))}
+	b.ix.regexes = append(b.ix.regexes, n)
 }
 
 // id returns the dictionary id of a term, adding it when new.
@@ -144,6 +162,10 @@ func (b *matchIndexBuilder) addFrom(src *matchIndex, u uint32) uint32 {
 // copyNode copies node i of src, and what is under it, into nodes[slot].
 func (b *matchIndexBuilder) copyNode(src *matchIndex, i uint32, slot int) {
 	n := src.nodes[i]
+	if n.op == opRegex {
+		b.placeRegex(slot, src.regexes[n.first])
+		return
+	}
 	if n.op == opLeaf {
 		first := uint32(len(b.ix.terms))
 		for _, t := range src.terms[n.first : n.first+uint32(n.n)] {
@@ -180,7 +202,10 @@ func (b *matchIndexBuilder) build() *matchIndex {
 	var keys []indexKey
 	for u := range ix.roots {
 		from := len(keys)
-		keys, _ = ix.requiredKeys(keys, ix.roots[u], weight) // every valid query has keys
+		var ok bool
+		if keys, ok = ix.requiredKeys(keys, ix.roots[u], weight); !ok {
+			ix.always = append(ix.always, uint32(u)) // a regex with no word it requires
+		}
 		mine := keys[from:]
 		slices.SortFunc(mine, func(a, b indexKey) int {
 			if a.id != b.id {
@@ -245,6 +270,11 @@ func (ix *matchIndex) requiredKeys(dst []indexKey, i uint32, weight []uint32) ([
 	n := ix.nodes[i]
 	base := len(dst)
 	switch n.op {
+	case opRegex:
+		if key := ix.regexes[n.first].key; key != "" {
+			return append(dst, indexKey{id: ix.ids[key]}), true
+		}
+		return dst, false
 	case opLeaf:
 		terms := ix.terms[n.first : n.first+uint32(n.n)]
 		exact := terms
@@ -299,6 +329,7 @@ func (ix *matchIndex) requiredKeys(dst []indexKey, i uint32, weight []uint32) ([
 // indexedDoc is a document prepared for one index: its terms as the index's term ids.
 type indexedDoc struct {
 	title, body idField
+	doc         *Document
 }
 
 // idField is one field of a document with the terms the index knows: their ids (in pairs),
@@ -329,7 +360,7 @@ func (f *idField) find(id uint32) int {
 
 // prepare looks the document's terms up in the index.
 func (ix *matchIndex) prepare(d *Document) *indexedDoc {
-	x := &indexedDoc{title: idField{p: &d.title}, body: idField{p: &d.body}}
+	x := &indexedDoc{title: idField{p: &d.title}, body: idField{p: &d.body}, doc: d}
 	for _, f := range []*idField{&x.title, &x.body} {
 		f.pairs = make([]idPair, 0, len(f.p.terms))
 		for i, term := range f.p.terms {
@@ -366,6 +397,7 @@ func (ix *matchIndex) candidates(dst []uint32, x *indexedDoc) []uint32 {
 			}
 		}
 	}
+	add(ix.always)
 	for _, f := range []*idField{&x.title, &x.body} {
 		for _, pr := range f.pairs {
 			add(ix.exact[ix.starts[pr.key]:ix.starts[pr.key+1]])
@@ -407,6 +439,9 @@ func (ix *matchIndex) match(u uint32, x *indexedDoc) bool { return ix.matchNode(
 func (ix *matchIndex) matchNode(i uint32, x *indexedDoc) bool {
 	n := ix.nodes[i]
 	switch n.op {
+	case opRegex:
+		_, ok := regexMatch(ix.regexes[n.first].re, x.doc)
+		return ok
 	case opLeaf:
 		terms := ix.terms[n.first : n.first+uint32(n.n)]
 		prefix := n.flags&leafPrefix != 0
@@ -446,6 +481,12 @@ func (ix *matchIndex) matchedTerms(u uint32, x *indexedDoc) []string {
 func (ix *matchIndex) collectTerms(i uint32, x *indexedDoc, hits *[]string) bool {
 	n := ix.nodes[i]
 	switch n.op {
+	case opRegex:
+		found, ok := regexMatch(ix.regexes[n.first].re, x.doc)
+		if ok {
+			*hits = append(*hits, tokenTerms(found)...)
+		}
+		return ok
 	case opLeaf:
 		if !ix.matchNode(i, x) {
 			return false

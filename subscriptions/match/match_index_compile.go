@@ -65,7 +65,7 @@ func compileRun(srcs []querySource, prev *matchIndex, errs []error) *matchIndexB
 
 // parseQueryForIndex parses a query as ParseQuery does, returning only the tree.
 func parseQueryForIndex(text string) (*queryNode, error) {
-	if utf8.RuneCountInString(text) > maxQueryLen {
+	if utf8.RuneCountInString(text) > maxQueryLen && !isRegexQuery(text) {
 		_, err := ParseQuery(text)
 		return nil, err
 	}
@@ -107,10 +107,15 @@ func (b *matchIndexBuilder) appendUnits(part *matchIndexBuilder) {
 		ids[i] = b.id(w)
 	}
 	nodeBase, termBase := uint32(len(b.ix.nodes)), uint32(len(b.ix.terms))
+	regexBase := uint32(len(b.ix.regexes))
+	b.ix.regexes = append(b.ix.regexes, part.ix.regexes...)
 	for _, n := range part.ix.nodes {
-		if n.op == opLeaf {
+		switch n.op {
+		case opLeaf:
 			n.first += termBase
-		} else {
+		case opRegex:
+			n.first += regexBase
+		default:
 			n.first += nodeBase
 		}
 		b.ix.nodes = append(b.ix.nodes, n)

@@ -27,7 +27,8 @@ func (q *Query) String() string { return q.text }
 // sortedTerms returns the distinct normalised terms the query looks for, outside exclusions, sorted.
 // A term ending in * is a prefix (normalised terms never contain *). The query can only match
 // a document containing at least one of them (every OR alternative has a word to look for),
-// so an inverted index from these terms finds every query a document may match.
+// so an inverted index from these terms finds every query a document may match — except a
+// regular expression with no word it requires, which has none and may match anything.
 func (q *Query) sortedTerms() []string { return slices.Clone(q.terms) }
 
 // Source returns the name of the source the query is limited to (in:"…"), spaces collapsed,

@@ -18,12 +18,19 @@ type QueryError struct {
 	// right form otherwise. ParseQuery always accepts it.
 	Example string
 
+	// Detail is the regular expression parser's own words for errors of the regex_invalid
+	// code ("missing closing )"), "" otherwise.
+	Detail string
+
 	kind queryErrorKind // which check failed
 	end  int            // offset after the offending text, for corrections that remove it
 }
 
 // Error returns the message with the (1-based) character it is at.
 func (e *QueryError) Error() string {
+	if e.Detail != "" {
+		return fmt.Sprintf("bad query at character %d: %s: %s", e.Pos+1, e.Msg, e.Detail)
+	}
 	return fmt.Sprintf("bad query at character %d: %s", e.Pos+1, e.Msg)
 }
 
@@ -31,42 +38,52 @@ func (e *QueryError) Error() string {
 type queryErrorKind uint8
 
 const (
-	errEmpty          queryErrorKind = iota // no words at all
-	errTooLong                              // longer than maxQueryLen
-	errQuote                                // a quote never closed
-	errOpenParen                            // a ( never closed
-	errCloseParen                           // a ) closing nothing
-	errEmptyParens                          // () with nothing to look for inside
-	errOnlyExclusions                       // nothing to look for, only things to leave out
-	errOrBranch                             // one side of an OR has only exclusions (at the OR)
-	errDanglingOr                           // OR or | with nothing on one side
-	errDanglingAnd                          // AND with nothing on one side
-	errDanglingNot                          // NOT with nothing after it
-	errDash                                 // a minus not touching the word it excludes
-	errTitle                                // title: not touching a word
-	errStarShort                            // a prefix shorter than minPrefixLen
-	errStarMiddle                           // a star not at the end of a word
-	errIn                                   // in: without a source name, nested, excluded or twice
+	errEmpty           queryErrorKind = iota // no words at all
+	errTooLong                               // longer than maxQueryLen
+	errQuote                                 // a quote never closed
+	errOpenParen                             // a ( never closed
+	errCloseParen                            // a ) closing nothing
+	errEmptyParens                           // () with nothing to look for inside
+	errOnlyExclusions                        // nothing to look for, only things to leave out
+	errOrBranch                              // one side of an OR has only exclusions (at the OR)
+	errDanglingOr                            // OR or | with nothing on one side
+	errDanglingAnd                           // AND with nothing on one side
+	errDanglingNot                           // NOT with nothing after it
+	errDash                                  // a minus not touching the word it excludes
+	errTitle                                 // title: not touching a word
+	errStarShort                             // a prefix shorter than minPrefixLen
+	errStarMiddle                            // a star not at the end of a word
+	errIn                                    // in: without a source name, nested, excluded or twice
+	errRegexSlash                            // re:/ with no closing slash
+	errRegexTooLong                          // a pattern longer than maxRegexLen
+	errRegexInvalid                          // a pattern RE2 does not parse
+	errRegexComplex                          // a pattern compiling to more than maxRegexInsts
+	errRegexEverything                       // a pattern matching the empty text, so every entry
 )
 
 // queryErrorTexts are the message and generic valid example of each kind. Immutable.
 var queryErrorTexts = [...]struct{ msg, example string }{
-	errEmpty:          {"there is no word to look for", "drones"},
-	errTooLong:        {fmt.Sprintf("the query is longer than %d characters; follow several shorter queries instead", maxQueryLen), `"peace talks" OR ceasefire -gaza`},
-	errQuote:          {"this quote is never closed; a phrase goes between two quotes", `"peace talks"`},
-	errOpenParen:      {"this ( is never closed", "(drones OR missiles) -gaza"},
-	errCloseParen:     {"this ) has no ( before it", "(drones OR missiles) -gaza"},
-	errEmptyParens:    {"there is nothing to look for between these parentheses", "(drones OR missiles) -gaza"},
-	errOnlyExclusions: {"a query needs at least one word to look for, not only words to leave out", "drones -gaza"},
-	errOrBranch:       {"each side of OR needs a word to look for, not only words to leave out", "drones OR missiles -gaza"},
-	errDanglingOr:     {"OR needs something to look for on both sides", "drones OR missiles"},
-	errDanglingAnd:    {"AND needs something to look for on both sides", "drones AND belgorod"},
-	errDanglingNot:    {"NOT needs the word to leave out right after it", "drones NOT gaza"},
-	errDash:           {"a minus goes right before the word to leave out, with no space", "drones -gaza"},
-	errTitle:          {"title: goes right before the word to look for in titles, with no space", "title:drones"},
-	errStarShort:      {fmt.Sprintf("put at least %d letters before the star, or it matches almost everything", minPrefixLen), "dron*"},
-	errStarMiddle:     {"a star can only end a word, to match every word that starts like it", "dron*"},
-	errIn:             {`in: names one source, once, outside parentheses, right before its name in quotes`, `drones in:"BBC News"`},
+	errEmpty:           {"there is no word to look for", "drones"},
+	errTooLong:         {fmt.Sprintf("the query is longer than %d characters; follow several shorter queries instead", maxQueryLen), `"peace talks" OR ceasefire -gaza`},
+	errQuote:           {"this quote is never closed; a phrase goes between two quotes", `"peace talks"`},
+	errOpenParen:       {"this ( is never closed", "(drones OR missiles) -gaza"},
+	errCloseParen:      {"this ) has no ( before it", "(drones OR missiles) -gaza"},
+	errEmptyParens:     {"there is nothing to look for between these parentheses", "(drones OR missiles) -gaza"},
+	errOnlyExclusions:  {"a query needs at least one word to look for, not only words to leave out", "drones -gaza"},
+	errOrBranch:        {"each side of OR needs a word to look for, not only words to leave out", "drones OR missiles -gaza"},
+	errDanglingOr:      {"OR needs something to look for on both sides", "drones OR missiles"},
+	errDanglingAnd:     {"AND needs something to look for on both sides", "drones AND belgorod"},
+	errDanglingNot:     {"NOT needs the word to leave out right after it", "drones NOT gaza"},
+	errDash:            {"a minus goes right before the word to leave out, with no space", "drones -gaza"},
+	errTitle:           {"title: goes right before the word to look for in titles, with no space", "title:drones"},
+	errStarShort:       {fmt.Sprintf("put at least %d letters before the star, or it matches almost everything", minPrefixLen), "dron*"},
+	errStarMiddle:      {"a star can only end a word, to match every word that starts like it", "dron*"},
+	errIn:              {`in: names one source, once, outside parentheses, right before its name in quotes`, `drones in:"BBC News"`},
+	errRegexSlash:      {"a regular expression goes between two slashes", `re:/shell(ing|ed)\s+\w+/`},
+	errRegexTooLong:    {fmt.Sprintf("the regular expression is longer than %d characters", maxRegexLen), `re:/shell(ing|ed)\s+\w+/`},
+	errRegexInvalid:    {"this is not a regular expression livealert understands", `re:/shell(ing|ed)\s+\w+/`},
+	errRegexComplex:    {"the regular expression is too complex; use fewer or smaller repetitions", `re:/shell(ing|ed)\s+\w+/`},
+	errRegexEverything: {"the regular expression matches an empty text, so it would match every entry", `re:/shell(ing|ed)\s+\w+/`},
 }
 
 // newQueryError returns the error of kind at runes [pos, end) of the query, without Example.
@@ -138,22 +155,27 @@ const (
 
 // queryErrorCodes name each kind, stable across versions. Immutable.
 var queryErrorCodes = [...]string{
-	errEmpty:          "empty",
-	errTooLong:        "too_long",
-	errQuote:          "quote",
-	errOpenParen:      "open_paren",
-	errCloseParen:     "close_paren",
-	errEmptyParens:    "empty_parens",
-	errOnlyExclusions: "only_exclusions",
-	errOrBranch:       "or_branch",
-	errDanglingOr:     "dangling_or",
-	errDanglingAnd:    "dangling_and",
-	errDanglingNot:    "dangling_not",
-	errDash:           "dash",
-	errTitle:          "title",
-	errStarShort:      "star_short",
-	errStarMiddle:     "star_middle",
-	errIn:             "in_source",
+	errEmpty:           "empty",
+	errTooLong:         "too_long",
+	errQuote:           "quote",
+	errOpenParen:       "open_paren",
+	errCloseParen:      "close_paren",
+	errEmptyParens:     "empty_parens",
+	errOnlyExclusions:  "only_exclusions",
+	errOrBranch:        "or_branch",
+	errDanglingOr:      "dangling_or",
+	errDanglingAnd:     "dangling_and",
+	errDanglingNot:     "dangling_not",
+	errDash:            "dash",
+	errTitle:           "title",
+	errStarShort:       "star_short",
+	errStarMiddle:      "star_middle",
+	errIn:              "in_source",
+	errRegexSlash:      "regex_slash",
+	errRegexTooLong:    "regex_too_long",
+	errRegexInvalid:    "regex_invalid",
+	errRegexComplex:    "regex_complex",
+	errRegexEverything: "regex_everything",
 }
 
 // Code names the check the query failed ("quote", "dangling_or"…), for messages in other

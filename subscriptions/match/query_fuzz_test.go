@@ -2,6 +2,7 @@ package match
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -21,6 +22,9 @@ func FuzzParseQuery(f *testing.F) {
 		`"` + strings.Repeat("a", maxQueryLen-1), "-" + strings.Repeat("a", maxQueryLen-1),
 		`drones in:"TRT World live"`, "in:BBC drones OR uav", "drones in:", `drones in:"x`, "-in:x y",
 		"(a in:x) b", "a in:x in:y", "a in:x IN:X", `title:in:"x" a`, "in:(a) b", `a in:""`,
+		`re:/shell(ing|ed)\s+\w+/`, `re:/\bkharkiv\s+region\b/`, `re:/(?m)^ceasefire/`, `RE:/Türkiye says/`,
+		`re:/shell(ing|ed)`, `re:/(a/`, `re:/x*/`, `re://`, `re:/(\w{1,50}\s){1,20}x/`, `re:/(?!x)/`,
+		`re:/\d{2,3}\s+drones\b/`, "re:/" + strings.Repeat("a", maxRegexLen+1) + "/", ` re:/ a b /`,
 	} {
 		f.Add(s, "Ukraine says Russia attacked with 29 drones overnight; Shahed-136/131 UAVs")
 	}
@@ -62,8 +66,18 @@ func FuzzParseQuery(f *testing.F) {
 		if m != q2.Match(d) {
 			t.Fatalf("%q and its String %q disagree on %q", query, s, text)
 		}
-		if m && !hasAnyTerm(d, q.sortedTerms()) {
+		if terms := q.sortedTerms(); m && len(terms) > 0 && !hasAnyTerm(d, terms) {
 			t.Fatalf("%q matches %q without any of its terms %q", query, text, q.sortedTerms())
+		}
+		if len(q.sortedTerms()) == 0 && (q.root.op != opRegex || q.root.key != "") {
+			t.Fatalf("%q: no terms, yet not a regex without a required word", query)
+		}
+		if q.root.op == opRegex {
+			cat, _ := NewCatalog(nil)
+			mt := NewMatcher(cat, []Row{{SubscriptionID: 1, ChatID: 1, Query: query}}, nil, slog.New(slog.DiscardHandler))
+			if (len(mt.Match(d)) == 1) != m {
+				t.Fatalf("%q: the matcher disagrees with Match on %q", query, text)
+			}
 		}
 		if (q.MatchedTerms(d) != nil) != m {
 			t.Fatalf("%q: MatchedTerms disagrees with Match on %q", query, text)

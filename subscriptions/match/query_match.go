@@ -4,6 +4,12 @@ package match
 // made it match are appended to *hits.
 func (n *queryNode) match(d *Document, hits *[]string) bool {
 	switch n.op {
+	case opRegex:
+		found, ok := regexMatch(n.re, d)
+		if ok && hits != nil {
+			*hits = append(*hits, tokenTerms(found)...)
+		}
+		return ok
 	case opLeaf:
 		ok := d.title.phrase(n.terms, n.prefix) || !n.title && d.body.phrase(n.terms, n.prefix)
 		if ok && hits != nil {

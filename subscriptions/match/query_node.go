@@ -1,6 +1,7 @@
 package match
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -9,10 +10,11 @@ import (
 type queryOp uint8
 
 const (
-	opLeaf queryOp = iota // terms occur consecutively
-	opAnd                 // every kid matches
-	opOr                  // some kid matches
-	opNot                 // the one kid does not match
+	opLeaf  queryOp = iota // terms occur consecutively
+	opAnd                  // every kid matches
+	opOr                   // some kid matches
+	opNot                  // the one kid does not match
+	opRegex                // a regular expression matches the folded text (query_regex.go)
 )
 
 // queryNode is a node of a query's syntax tree. Trees are built by the newXxxNode functions,
@@ -27,6 +29,11 @@ type queryNode struct {
 	terms  []string // one or more normalised terms, consecutive in the document
 	prefix bool     // the last term is a prefix
 	title  bool     // only the title counts
+
+	// Regex only.
+	pattern string         // as typed between the slashes
+	re      *regexp.Regexp // the folded pattern, ignoring case
+	key     string         // a term every match has (requiredWord), "" for none
 }
 
 // newLeafNode returns a leaf, or nil when terms is empty.
@@ -81,6 +88,8 @@ func sameRendering(a, b *queryNode) bool {
 	switch a.op {
 	case opLeaf:
 		return a.title == b.title && a.prefix == b.prefix && slices.Equal(a.terms, b.terms)
+	case opRegex:
+		return a.pattern == b.pattern
 	case opOr, opNot:
 		return slices.EqualFunc(a.kids, b.kids, sameRendering)
 	}
@@ -118,6 +127,8 @@ func (n *queryNode) String() string {
 
 func (n *queryNode) render(b *strings.Builder) {
 	switch n.op {
+	case opRegex:
+		b.WriteString(regexPrefix + n.pattern + "/")
 	case opLeaf:
 		if n.title {
 			b.WriteString(titleField)
@@ -185,9 +196,14 @@ func (n *queryNode) renderOperand(b *strings.Builder, parenthesized ...queryOp) 
 	b.WriteByte(')')
 }
 
-// appendTerms appends the terms of the leaves outside exclusions, prefixes with a star.
+// appendTerms appends the terms of the leaves outside exclusions, prefixes with a star, and
+// the word a regex requires.
 func (n *queryNode) appendTerms(dst []string) []string {
 	switch n.op {
+	case opRegex:
+		if n.key != "" {
+			return append(dst, n.key)
+		}
 	case opLeaf:
 		last := len(n.terms) - 1
 		dst = append(dst, n.terms[:last]...)
@@ -207,7 +223,7 @@ func (n *queryNode) appendTerms(dst []string) []string {
 // exclusions, and otherwise the node to blame: an exclusion-only query or OR alternative.
 func (n *queryNode) positive() *queryNode {
 	switch n.op {
-	case opLeaf:
+	case opLeaf, opRegex:
 		return nil
 	case opAnd:
 		for _, k := range n.kids {

@@ -29,12 +29,13 @@ const minPrefixLen = 2
 //	(drones OR uav) kyiv   parentheses group
 //	drones in:"BBC News"   only entries of the source named BBC News (case and spacing do
 //	                       not matter); once per query, outside parentheses, not excluded
+//	re:/shell(ing|ed)\s+\w+/  the whole query a regular expression (see query_regex.go)
 //
 // OR, AND and NOT are operators only in capitals: "or" is a word. Every OR alternative needs a
 // word to look for, not only exclusions. Errors are *QueryError, with a corrected example.
 func ParseQuery(s string) (*Query, error) {
 	rs := []rune(s)
-	if len(rs) > maxQueryLen {
+	if len(rs) > maxQueryLen && !isRegexQuery(s) {
 		e := newQueryError(errTooLong, maxQueryLen, len(rs))
 		suggestExample(rs, e)
 		return nil, e
@@ -63,8 +64,13 @@ func parseQuery(s string) (*Query, *QueryError) {
 }
 
 // parseQueryTree is parseQuery without rendering String and collecting the terms, for the matcher,
-// which needs only the tree and the source the query is limited to ("" for any).
+// which needs only the tree and the source the query is limited to ("" for any). A regular
+// expression query is the whole query: it is limited to no source.
 func parseQueryTree(s string) (*queryNode, string, *QueryError) {
+	if isRegexQuery(s) {
+		root, e := parseRegexQuery(s)
+		return root, "", e
+	}
 	rs := []rune(s)
 	toks, e := lexQuery(rs)
 	if e != nil {

@@ -59,6 +59,8 @@ type tokenizer struct {
 	buf   []byte     // the bytes of all terms so far, back to back
 	spans []termSpan // one per term, in order
 	pos   int32      // the position the next term gets
+	// verbatim keeps what separates words in buf and leaves words unstemmed: foldText.
+	verbatim bool
 
 	// The word being built, which occupies buf[start:] while inWord.
 	inWord    bool
@@ -83,7 +85,7 @@ func (t *tokenizer) text(s string) {
 			case c == '\'':
 				i = t.apostrophe(s, i)
 			default:
-				t.endWord()
+				t.separator(rune(c))
 			}
 			continue
 		}
@@ -93,7 +95,7 @@ func (t *tokenizer) text(s string) {
 			i = t.apostrophe(s, i+n)
 			continue
 		case r == runeZWSP:
-			t.endWord()
+			t.separator(r)
 		case unicode.Is(unicode.Cf, r):
 			// Format characters (soft hyphen, joiners, direction marks) are invisible: they
 			// neither belong to a word nor separate words.
@@ -106,11 +108,30 @@ func (t *tokenizer) text(s string) {
 				t.rune(r)
 			}
 		default:
-			t.endWord()
+			t.separator(r)
 		}
 		i += n
 	}
 	t.endWord()
+}
+
+// separator ends the word being built at r, a rune between words, which a verbatim
+// tokenizer keeps.
+func (t *tokenizer) separator(r rune) {
+	t.endWord()
+	if t.verbatim {
+		t.buf = utf8.AppendRune(t.buf, r)
+	}
+}
+
+// foldText returns s folded as words are for terms — case, diacritics, apostrophes inside a
+// word and a final possessive gone, digits of any script as ASCII — but unstemmed, with what
+// separates words kept as it was: the text a regular expression query is matched against
+// (see query_regex.go). A word of the result tokenizes to the term the same word of s does.
+func foldText(s string) string {
+	t := tokenizer{verbatim: true, buf: make([]byte, 0, len(s))}
+	t.text(s)
+	return string(t.buf)
 }
 
 // apostrophe handles an apostrophe that ends just before s[j:] and returns where to continue.
@@ -240,8 +261,10 @@ func (t *tokenizer) endWord() {
 	if t.digits {
 		sc = scriptNone // "1990s", "f16s": not a word a stemmer knows
 	}
-	stem := stemWord(t.buf[t.start:], sc)
-	t.buf = append(t.buf[:t.start], stem...)
+	if !t.verbatim {
+		stem := stemWord(t.buf[t.start:], sc)
+		t.buf = append(t.buf[:t.start], stem...)
+	}
 	t.spans = append(t.spans, termSpan{start: int32(t.start), end: int32(len(t.buf)), pos: t.pos})
 	t.pos++
 }

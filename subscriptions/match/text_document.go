@@ -3,6 +3,7 @@ package match
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Document is an entry's text tokenized once for matching against many queries: the
@@ -10,7 +11,10 @@ import (
 // title-only words can be matched. It is immutable and safe for concurrent use.
 type Document struct {
 	title, body postingList
-	source      string // SourceKey of the entry's source; "" when not known
+	// folded is the title and the paragraphs, one a line, through foldText: what regular
+	// expression queries match. Worked out on first use, as most matchers have none.
+	folded func() string
+	source string // SourceKey of the entry's source; "" when not known
 }
 
 // NewEntryDocument is NewDocument of an entry of the source named source, which queries
@@ -40,6 +44,9 @@ func NewDocument(title string, body []string) *Document {
 	return &Document{
 		title: newPostingList(all, t.spans[:nTitle]),
 		body:  newPostingList(all, t.spans[nTitle:]),
+		folded: sync.OnceValue(func() string {
+			return foldText(title + "\n" + strings.Join(body, "\n"))
+		}),
 	}
 }
 
