@@ -49,10 +49,10 @@ var passwordSetting = regexp.MustCompile(`(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.
 // RedactDSN returns dsn, a PostgreSQL URL or keyword/value DSN, with its password replaced by
 // xxxxx: what errors and logs may show.
 func RedactDSN(dsn string) string {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if strings.Contains(dsn, "://") {
 		u, err := url.Parse(dsn)
 		if err != nil {
-			return "postgres://(a DSN that is not a valid URL)"
+			return "(a DSN that is not a valid URL)"
 		}
 		if q := u.Query(); q.Has("password") {
 			q.Set("password", "xxxxx")

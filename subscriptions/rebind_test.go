@@ -36,7 +36,8 @@ func TestRedactDSN(t *testing.T) {
 		{"host=db user=bot password=s3cret dbname=livealert", "host=db user=bot password=xxxxx dbname=livealert"},
 		{"host=db password = 's3 cret\\' x' dbname=l", "host=db password = xxxxx dbname=l"},
 		{"host=db PASSWORD=s3cret", "host=db PASSWORD=xxxxx"},
-		{"postgres://bot:s3cret@db:port/x", "postgres://(a DSN that is not a valid URL)"},
+		{"postgres://bot:s3cret@db:port/x", "(a DSN that is not a valid URL)"},
+		{"mysql://bot:s3cret@db/x", "mysql://bot:xxxxx@db/x"},
 	} {
 		if got := RedactDSN(tc.in); got != tc.want {
 			t.Errorf("RedactDSN(%q) = %q, want %q", tc.in, got, tc.want)
