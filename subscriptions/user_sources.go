@@ -72,7 +72,7 @@ func (s *Store) AddUserSource(ctx context.Context, u UserSource, lim SuggestLimi
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var pending, total int
 		err := tx.QueryRowContext(ctx, `
-			SELECT COALESCE(SUM(status = 'pending'), 0), COUNT(*) FROM user_sources
+			SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0), COUNT(*) FROM user_sources
 			WHERE requested_by = ? AND status IN ('pending', 'approved')`, u.RequestedBy).Scan(&pending, &total)
 		if err != nil {
 			return err
@@ -83,21 +83,16 @@ func (s *Store) AddUserSource(ctx context.Context, u UserSource, lim SuggestLimi
 		var taken int
 		err = tx.QueryRowContext(ctx, `
 			SELECT COUNT(*) FROM user_sources
-			WHERE status IN ('pending', 'approved') AND (name = ? COLLATE NOCASE OR url = ?)`, u.Name, u.URL).Scan(&taken)
+			WHERE status IN ('pending', 'approved') AND (lower(name) = lower(?) OR url = ?)`, u.Name, u.URL).Scan(&taken)
 		if err != nil {
 			return err
 		}
 		if taken > 0 {
 			return ErrSourceTaken
 		}
-		res, err := tx.ExecContext(ctx, `
+		return tx.QueryRowContext(ctx, `
 			INSERT INTO user_sources (name, url, format, requested_by, user_id, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Name, u.URL, u.Format, u.RequestedBy, u.UserID, u.Status, unix(u.CreatedAt))
-		if err != nil {
-			return err
-		}
-		u.ID, err = res.LastInsertId()
-		return err
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Name, u.URL, u.Format, u.RequestedBy, u.UserID, u.Status, unix(u.CreatedAt)).Scan(&u.ID)
 	})
 	if err != nil {
 		if errors.Is(err, ErrSourceTaken) || errors.Is(err, ErrPendingLimit) || errors.Is(err, ErrTotalLimit) {
@@ -114,7 +109,7 @@ func (s *Store) AddUserSource(ctx context.Context, u UserSource, lim SuggestLimi
 func (s *Store) CheckSuggestLimits(ctx context.Context, chatID int64, status string, lim SuggestLimits) error {
 	var pending, total int
 	err := s.reader.QueryRowContext(ctx, `
-		SELECT COALESCE(SUM(status = 'pending'), 0), COUNT(*) FROM user_sources
+		SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0), COUNT(*) FROM user_sources
 		WHERE requested_by = ? AND status IN ('pending', 'approved')`, chatID).Scan(&pending, &total)
 	if err != nil {
 		return fmt.Errorf("subscriptions: suggestions of %d: %w", chatID, err)
@@ -202,7 +197,7 @@ func (s *Store) RemoveUserSource(ctx context.Context, name string, by int64) (Us
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		u, err = scanUserSource(tx.QueryRowContext(ctx, `SELECT `+userSourceColumns+` FROM user_sources
-			WHERE name = ? COLLATE NOCASE AND status IN ('pending', 'approved')`, name))
+			WHERE lower(name) = lower(?) AND status IN ('pending', 'approved')`, name))
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ CREATE TABLE user_sources (
     decided_by   INTEGER NOT NULL DEFAULT 0, -- the operator, 0 while pending or when added at once
     decided_at   INTEGER NOT NULL DEFAULT 0
 );
-CREATE UNIQUE INDEX user_sources_live_name ON user_sources (name COLLATE NOCASE)
+CREATE UNIQUE INDEX user_sources_live_name ON user_sources (lower(name))
     WHERE status IN ('pending', 'approved');
 CREATE UNIQUE INDEX user_sources_live_url ON user_sources (url)
     WHERE status IN ('pending', 'approved');

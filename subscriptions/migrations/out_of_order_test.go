@@ -46,7 +46,7 @@ func TestUpAppliesALowerNumberLate(t *testing.T) {
 	if _, err := db.ExecContext(ctx, `SELECT 1 FROM user_sources`); err == nil {
 		t.Fatal("user_sources exists before 00011")
 	}
-	if err := Up(ctx, db); err != nil {
+	if err := Up(ctx, db, SQLite); err != nil {
 		t.Fatalf("Up with 00011 missing: %v", err)
 	}
 	if _, err := db.ExecContext(ctx, `SELECT 1 FROM user_sources`); err != nil {
