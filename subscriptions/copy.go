@@ -82,7 +82,7 @@ func (c copier) run(ctx context.Context, path string, dst *Store) error {
 			return fmt.Errorf("subscriptions: copy %s: %w", table, err)
 		}
 	}
-	return nil
+	return dst.rebuildMatcher(ctx) // it matches for the copied subscriptions too
 }
 
 // checkSourceVersion refuses a source whose schema is not the one this binary writes.

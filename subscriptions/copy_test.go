@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"livealert/subscriptions/match"
 	"livealert/subscriptions/storetest"
 )
 
@@ -440,4 +441,33 @@ func TestCopyFromRefuses(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestCopyFromLiveSource copies a database a store still has open, its latest rows in the
+// write-ahead log: the copy reads them, and the store copied into matches for the copied
+// subscriptions at once.
+func TestCopyFromLiveSource(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := newCopySource(t)
+	live, err := Open(ctx, Options{Driver: DriverSQLite, Path: path, Topics: testTopics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	mustStart(t, live, 3003, "private")
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		t.Fatalf("the live source has no write-ahead log: %v", err)
+	}
+	eachCopyTarget(t, func(t *testing.T, target *Store) {
+		if err := target.CopyFrom(ctx, path, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := target.Chat(ctx, 3003); err != nil {
+			t.Fatalf("the chat in the write-ahead log was not copied: %v", err)
+		}
+		if hits := target.Matcher().Match(match.NewDocument("Drone strikes the port", nil)); len(hits) == 0 {
+			t.Error("the target's matcher does not know the copied subscriptions")
+		}
+	})
 }
