@@ -45,7 +45,7 @@ type Options struct {
 	// EnforceLimits makes sendMessage answer 429 like Telegram when the bot
 	// sends more than 30 messages a second overall, more than one a second
 	// to one private chat (after a burst of 3) or more than 20 a minute to
-	// one group or channel.
+	// one group or channel; with allow_paid_broadcast, 1000 a second overall.
 	EnforceLimits bool
 }
 
