@@ -70,6 +70,9 @@ type TelegramConfig struct {
 // StorageConfig says where state lives.
 type StorageConfig struct {
 	Path string `yaml:"path"`
+	// Shared: several instances run on this database, one of them (the leader) runs the bot
+	// and the others wait as standbys to take over (cmd/livealert/leader.go).
+	Shared bool `yaml:"shared"`
 }
 
 // SourceConfig is one page or feed to watch.
