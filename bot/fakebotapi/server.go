@@ -67,6 +67,7 @@ type Server struct {
 	failures  []queuedFailure
 	limiter   *rateLimiter // nil unless Options.EnforceLimits
 	served429 int
+	served409 int // long polls ended by another getUpdates
 
 	nextUpdateID   int64
 	queue          []queuedUpdate // not yet confirmed, by increasing id

@@ -180,16 +180,17 @@ func writeFile(t *testing.T, path, text string) {
 
 // process is a running livealert binary.
 type process struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	mu     sync.Mutex
-	stderr bytes.Buffer
-	done   chan struct{}
+	t       *testing.T
+	cmd     *exec.Cmd
+	mu      sync.Mutex
+	stderr  bytes.Buffer
+	written chan struct{} // closed and replaced on every write to stderr
+	done    chan struct{}
 }
 
 func startBinary(t *testing.T, ctx context.Context, bin, config, token string) *process {
 	t.Helper()
-	p := &process{t: t, done: make(chan struct{})}
+	p := &process{t: t, done: make(chan struct{}), written: make(chan struct{})}
 	p.cmd = exec.CommandContext(ctx, bin, "-config", config)
 	p.cmd.Env = append(os.Environ(), tokenEnv+"="+token)
 	p.cmd.Stderr = (*lockedWriter)(p)
@@ -226,5 +227,34 @@ type lockedWriter process
 func (w *lockedWriter) Write(b []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	close(w.written)
+	w.written = make(chan struct{})
 	return w.stderr.Write(b)
+}
+
+// waitLog waits until the process has logged a line containing text at least n times, and
+// returns when the last of them came.
+func (p *process) waitLog(ctx context.Context, text string, n int) (time.Time, error) {
+	for {
+		p.mu.Lock()
+		count := bytes.Count(p.stderr.Bytes(), []byte(text))
+		written := p.written
+		p.mu.Unlock()
+		if count >= n {
+			return time.Now(), nil
+		}
+		select {
+		case <-written:
+		case <-p.done:
+			p.mu.Lock()
+			count = bytes.Count(p.stderr.Bytes(), []byte(text)) // the last lines, written as it ended
+			p.mu.Unlock()
+			if count >= n {
+				return time.Now(), nil
+			}
+			return time.Time{}, fmt.Errorf("process ended before logging %q", text)
+		case <-ctx.Done():
+			return time.Time{}, fmt.Errorf("waiting for %q: %w", text, ctx.Err())
+		}
+	}
 }
