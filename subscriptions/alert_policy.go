@@ -15,6 +15,7 @@ import (
 // only; a chat that is muted gets no instant alerts, and one in its quiet hours gets them
 // held until the hours end.
 type alertPolicy struct {
+	dialect  dialect
 	now      time.Time
 	location func(string) *time.Location
 	sub      *sql.Stmt
@@ -37,7 +38,7 @@ type chatPolicy struct {
 	start, end, zone string
 }
 
-func newAlertPolicy(ctx context.Context, tx *sql.Tx, now time.Time, location func(string) *time.Location) (*alertPolicy, error) {
+func newAlertPolicy(ctx context.Context, tx *sql.Tx, d dialect, now time.Time, location func(string) *time.Location) (*alertPolicy, error) {
 	sub, err := tx.PrepareContext(ctx, `SELECT mode, muted_until FROM subscriptions WHERE id = ?`)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,7 @@ func newAlertPolicy(ctx context.Context, tx *sql.Tx, now time.Time, location fun
 		sub.Close()
 		return nil, err
 	}
-	return &alertPolicy{now: now, location: location, sub: sub, chat: chat}, nil
+	return &alertPolicy{dialect: d, now: now, location: location, sub: sub, chat: chat}, nil
 }
 
 // preload reads, in two queries, the subscriptions and chats of hits, for subscription and
@@ -72,7 +73,7 @@ func (p *alertPolicy) preload(ctx context.Context, tx *sql.Tx, hits []match.Hit)
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `
-		SELECT s.id, s.mode, s.muted_until FROM json_each(?) j JOIN subscriptions s ON s.id = j.value`, string(ids))
+		SELECT s.id, s.mode, s.muted_until FROM `+p.dialect.jsonInts("?", "j")+` JOIN subscriptions s ON s.id = j.value`, string(ids))
 	if err != nil {
 		return err
 	}
@@ -94,7 +95,7 @@ func (p *alertPolicy) preload(ctx context.Context, tx *sql.Tx, hits []match.Hit)
 	}
 	rows, err = tx.QueryContext(ctx, `
 		SELECT c.id, c.muted_until, c.quiet_start, c.quiet_end, c.time_zone
-		FROM json_each(?) j JOIN chats c ON c.id = j.value`, string(ids))
+		FROM `+p.dialect.jsonInts("?", "j")+` JOIN chats c ON c.id = j.value`, string(ids))
 	if err != nil {
 		return err
 	}

@@ -210,12 +210,23 @@ func (s *Store) MigrateChat(ctx context.Context, oldID, newID int64) error {
 			_, err := tx.ExecContext(ctx, `UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?`, newID, oldID)
 			return err
 		}
+		// The old chat's rows the new chat has already (by each table's unique key) are
+		// dropped, the rest move.
 		stmts := []string{
-			`UPDATE OR IGNORE subscriptions SET chat_id = ?1 WHERE chat_id = ?2`,
-			`UPDATE OR IGNORE matches SET chat_id = ?1 WHERE chat_id = ?2`,
-			`UPDATE OR IGNORE outbox SET chat_id = ?1 WHERE chat_id = ?2`,
-			`UPDATE OR IGNORE digest_runs SET chat_id = ?1 WHERE chat_id = ?2`,
-			`DELETE FROM chats WHERE id = ?2`,
+			`DELETE FROM subscriptions WHERE chat_id = ?2 AND EXISTS (SELECT 1 FROM subscriptions n
+				WHERE n.chat_id = ?1 AND n.thread_id = subscriptions.thread_id AND n.topic = subscriptions.topic
+					AND n.query = subscriptions.query)`,
+			`UPDATE subscriptions SET chat_id = ?1 WHERE chat_id = ?2`,
+			`DELETE FROM matches WHERE chat_id = ?2 AND EXISTS (SELECT 1 FROM matches n
+				WHERE n.chat_id = ?1 AND n.entry_id = matches.entry_id AND n.subscription_id = matches.subscription_id)`,
+			`UPDATE matches SET chat_id = ?1 WHERE chat_id = ?2`,
+			`DELETE FROM outbox WHERE chat_id = ?2 AND EXISTS (SELECT 1 FROM outbox n
+				WHERE n.chat_id = ?1 AND n.thread_id = outbox.thread_id AND n.entry_id = outbox.entry_id)`,
+			`UPDATE outbox SET chat_id = ?1 WHERE chat_id = ?2`,
+			`DELETE FROM digest_runs WHERE chat_id = ?2 AND EXISTS (SELECT 1 FROM digest_runs n
+				WHERE n.chat_id = ?1 AND n.local_date = digest_runs.local_date)`,
+			`UPDATE digest_runs SET chat_id = ?1 WHERE chat_id = ?2`,
+			`DELETE FROM chats WHERE id = ?2 AND id <> ?1`,
 		}
 		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q, newID, oldID); err != nil {

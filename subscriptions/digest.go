@@ -102,16 +102,17 @@ func (s *Store) DigestItemsOf(ctx context.Context, dues []DueDigest) (items [][]
 		fmt.Fprintf(&list, "[%d,%d]", d.Chat.ID, d.Cursor)
 	}
 	list.WriteByte(']')
+	pairs, index, chat, after := s.dialect.jsonPairs("?1", "d")
 	// One row per chat, its matches in one string (see parseDigestMatches): handing SQLite's
 	// rows to Go one match at a time cost more than the query. No GROUP BY or ORDER BY: the
 	// matches are grouped by entry and sorted here, which spares SQLite temporary b-trees.
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT d.key, (
-			SELECT group_concat(m.entry_id || ',' || s.id || ',' || length(CAST(m.label AS BLOB)) || ',' || m.label, ',')
+		SELECT `+index+`, (
+			SELECT `+s.dialect.joinText(`m.entry_id || ',' || s.id || ',' || `+s.dialect.byteLength("m.label")+` || ',' || m.label`)+`
 			FROM matches m JOIN subscriptions s ON s.id = m.subscription_id
-			WHERE m.chat_id = d.value ->> 0 AND m.id > d.value ->> 1 AND m.id <= ?2
+			WHERE m.chat_id = `+chat+` AND m.id > `+after+` AND m.id <= ?2
 				AND s.mode IN ('digest', 'both') AND s.muted_until <= ?3)
-		FROM json_each(?1) d`, list.String(), end, unix(s.now()))
+		FROM `+pairs, list.String(), end, unix(s.now()))
 	if err != nil {
 		return nil, 0, fmt.Errorf("subscriptions: digest items: %w", err)
 	}
@@ -206,7 +207,7 @@ func (s *Store) foldStories(ctx context.Context, items [][]DigestItem) error {
 		return nil
 	}
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT s.entry_id, s.story_id FROM json_each(?) j JOIN entry_stories s ON s.entry_id = j.value
+		SELECT s.entry_id, s.story_id FROM `+s.dialect.jsonInts("?", "j")+` JOIN entry_stories s ON s.entry_id = j.value
 		WHERE s.story_id <> s.entry_id`, ids.String())
 	if err != nil {
 		return err
@@ -319,7 +320,7 @@ func (s *Store) loadEntries(ctx context.Context, entries map[int64]*StoredEntry)
 		fmt.Fprint(&ids, id)
 	}
 	ids.WriteByte(']')
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))`, ids.String())
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+entryColumns+` FROM entries e WHERE e.id IN (SELECT value FROM `+s.dialect.jsonInts("?", "ids")+`)`, ids.String())
 	if err != nil {
 		return fmt.Errorf("subscriptions: load entries: %w", err)
 	}
@@ -366,7 +367,7 @@ func (s *Store) RecordDigests(ctx context.Context, runs []DigestRun) (queued []b
 		// statements. A cancelled ctx still ends the transaction (database/sql rolls it back
 		// and the next statement fails).
 		ctx := context.WithoutCancel(ctx)
-		chats, err := loadDigestChats(ctx, tx, runs)
+		chats, err := loadDigestChats(ctx, tx, s.dialect, runs)
 		if err != nil {
 			return err
 		}
@@ -399,7 +400,7 @@ type digestChat struct {
 
 // loadDigestChats reads the rows of the runs' chats, in one query; a chat forgotten
 // meanwhile has none.
-func loadDigestChats(ctx context.Context, tx *sql.Tx, runs []DigestRun) (map[int64]digestChat, error) {
+func loadDigestChats(ctx context.Context, tx *sql.Tx, d dialect, runs []DigestRun) (map[int64]digestChat, error) {
 	var ids strings.Builder
 	ids.WriteByte('[')
 	for i, run := range runs {
@@ -411,7 +412,7 @@ func loadDigestChats(ctx context.Context, tx *sql.Tx, runs []DigestRun) (map[int
 	ids.WriteByte(']')
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, digest_time, time_zone, quiet_start, last_digest_date, last_digest_at FROM chats
-		WHERE id IN (SELECT value FROM json_each(?))`, ids.String())
+		WHERE id IN (SELECT value FROM `+d.jsonInts("?", "ids")+`)`, ids.String())
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			return err
 		}
 		res.Primed = primed == 0
-		policy, err := newAlertPolicy(ctx, tx, now, s.location)
+		policy, err := newAlertPolicy(ctx, tx, s.dialect, now, s.location)
 		if err != nil {
 			return err
 		}
@@ -86,14 +86,12 @@ func (s *Store) Ingest(ctx context.Context, source string, entries []sources.Ent
 			case !errors.Is(err, sql.ErrNoRows):
 				return err
 			}
-			r, err := tx.ExecContext(ctx, `
+			err = tx.QueryRowContext(ctx, `
 				INSERT INTO entries (source, entry_key, published, title, body, url, pinned, hash, first_seen)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				source, e.ID, unix(e.Published), e.Title, strings.Join(e.Body, "\n"), e.URL, boolInt(e.Pinned), e.Hash, unix(now))
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				source, e.ID, unix(e.Published), e.Title, strings.Join(e.Body, "\n"), e.URL, boolInt(e.Pinned), e.Hash, unix(now)).
+				Scan(&rowID)
 			if err != nil {
-				return err
-			}
-			if rowID, err = r.LastInsertId(); err != nil {
 				return err
 			}
 			res.New++
@@ -140,14 +138,17 @@ func queueAlerts(ctx context.Context, tx *sql.Tx, policy *alertPolicy, entryID, 
 	if err := policy.preload(ctx, tx, hits); err != nil {
 		return 0, err
 	}
-	matches := newRowBatch(tx, `INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES `, "",
-		`ON CONFLICT DO NOTHING`, 4)
-	alerts := newRowBatch(tx, `INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, subscription_ids, terms, due_at, created_at, also_of)
+	d := policy.dialect
+	matches := newRowBatch(tx, d, `INSERT INTO matches (chat_id, entry_id, subscription_id, label) VALUES `, "",
+		`ON CONFLICT DO NOTHING`, "BIGINT", "BIGINT", "BIGINT", "TEXT")
+	alerts := newRowBatch(tx, d, `INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, subscription_ids, terms, due_at, created_at, also_of)
 		SELECT v.column1, v.column2, 'alert', v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9 FROM (VALUES `,
-		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 9)
-	firsts := newRowBatch(tx, `INSERT INTO story_alerts (chat_id, thread_id, story_id, entry_id, created_at)
+		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`,
+		"BIGINT", "BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT")
+	firsts := newRowBatch(tx, d, `INSERT INTO story_alerts (chat_id, thread_id, story_id, entry_id, created_at)
 		SELECT v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES `,
-		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`, 5)
+		`) v WHERE EXISTS (SELECT 1 FROM chats WHERE id = v.column1 AND active = 1)`, `ON CONFLICT DO NOTHING`,
+		"BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT")
 	defer firsts.close()
 	defer matches.close()
 	defer alerts.close()

@@ -78,3 +78,36 @@ func TestIngestTelegramPostEdited(t *testing.T) {
 		t.Fatalf("later poll: %+v, %v; want post 4520 new and 4519 edited", later, err)
 	}
 }
+
+// TestIngestHostileText records entries whose text holds NUL bytes and invalid UTF-8, as a
+// hostile page may: the poll is recorded and alerted (PostgreSQL, whose text refuses both,
+// stores U+FFFD in their place).
+func TestIngestHostileText(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	mustStart(t, s, 1, "private")
+	if _, err := s.Follow(ctx, 1, 0, "drone"); err != nil {
+		t.Fatal(err)
+	}
+	mustIngest(t, s)
+	title := "Drone\x00 strike \xff\xfe near the plant"
+	res := mustIngest(t, s, entry("nul\x00\xff", title, "body\x00", "\xc3"))
+	if res.New != 1 || res.Queued != 1 {
+		t.Fatalf("ingest: %+v, want one new entry and one alert", res)
+	}
+	ds := due(t, s)
+	if len(ds) != 1 {
+		t.Fatalf("%d due, want 1", len(ds))
+	}
+	want := title
+	if s.dialect.postgres {
+		want = "Drone\uFFFD strike \uFFFD near the plant"
+	}
+	if got := ds[0].Entry.Title; got != want {
+		t.Errorf("stored title %q, want %q", got, want)
+	}
+	if again := mustIngest(t, s, entry("nul\x00\xff", title, "body\x00", "\xc3")); again.New != 0 || again.Edited != 0 {
+		t.Errorf("the same entry again: %+v, want it known", again)
+	}
+}

@@ -34,7 +34,8 @@ func (s *Store) RaiseInt(ctx context.Context, key string, v int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO key_values (key, value) VALUES (?1, ?2)
-			ON CONFLICT (key) DO UPDATE SET value = ?2 WHERE CAST(value AS INTEGER) < CAST(?2 AS INTEGER)`,
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value
+			WHERE CAST(key_values.value AS BIGINT) < CAST(excluded.value AS BIGINT)`,
 			key, strconv.FormatInt(v, 10))
 		return err
 	})

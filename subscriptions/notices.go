@@ -18,7 +18,8 @@ func (s *Store) QueueNotice(ctx context.Context, text string) (int, error) {
 		now := unix(s.now())
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO outbox (chat_id, thread_id, kind, text, due_at, created_at)
-			SELECT id, digest_thread, 'notice', ?1, ?2, ?2 FROM chats WHERE active = 1`, text, now)
+			SELECT id, digest_thread, 'notice', CAST(?1 AS TEXT), CAST(?2 AS BIGINT), CAST(?2 AS BIGINT)
+			FROM chats WHERE active = 1`, text, now)
 		if err != nil {
 			return err
 		}

@@ -2,10 +2,13 @@ package subscriptions
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"livealert/subscriptions/storetest"
 )
 
 // TestOpenRefusesReadOnlyDatabase opens a database SQLite may only read. File modes do not
@@ -67,5 +70,36 @@ func TestOpenRefusesReadOnlyFile(t *testing.T) {
 	}
 	if want := "subscriptions: database " + path + " is not writable: "; !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("error %q, want it to start %q", err, want)
+	}
+}
+
+// TestOpenRefusesReadOnlyPostgres opens a PostgreSQL database whose sessions may only read
+// (as a hot standby's are): the store is not opened, and the error shows no password.
+func TestOpenRefusesReadOnlyPostgres(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.PostgresDSN(t)
+	admin := openRawDB(t, Options{Driver: DriverPostgres, DSN: dsn})
+	var name string
+	if err := admin.QueryRow(`SELECT current_database()`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`ALTER DATABASE ` + name + ` SET default_transaction_read_only = on`); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), "s3cret") // trust auth ignores it
+	s, err := Open(context.Background(), Options{Driver: DriverPostgres, DSN: u.String(), Topics: testTopics})
+	if err == nil {
+		s.Close()
+		t.Fatal("opened a read-only database")
+	}
+	if want := "subscriptions: database " + RedactDSN(u.String()) + " is not writable: "; !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("error %q, want it to start %q", err, want)
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("error %q shows the password", err)
 	}
 }

@@ -178,7 +178,8 @@ func (s *Store) DeadLetterAll(ctx context.Context, ids []int64, reason string) e
 		for _, id := range ids {
 			_, err := tx.ExecContext(ctx, `
 				INSERT INTO dead_letters (chat_id, kind, entry_id, text, reason, created_at)
-				SELECT chat_id, kind, entry_id, text, ?, ? FROM outbox WHERE id = ?`, reason, unix(s.now()), id)
+				SELECT chat_id, kind, entry_id, text, CAST(? AS TEXT), CAST(? AS BIGINT) FROM outbox WHERE id = ?`,
+				reason, unix(s.now()), id)
 			if err != nil {
 				return err
 			}

@@ -3,12 +3,10 @@ package subscriptions
 import (
 	"context"
 	"database/sql"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/pressly/goose/v3"
+	"livealert/subscriptions/migrations"
 )
 
 // followForMatches makes chat 7 follow, in its main thread, the Drones topic, the query
@@ -65,8 +63,8 @@ var matchedEntry = entry("1", "Drone shot down near Belgorod", "Air defence says
 func TestAlertMatchesSurviveRestart(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "a.db")
-	s, err := Open(ctx, Options{Path: path, Topics: testTopics})
+	opts := testDatabase(t)
+	s, err := Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +83,7 @@ func TestAlertMatchesSurviveRestart(t *testing.T) {
 	checkMatched(t, s, drones, belgorod)
 	s.Close()
 
-	s, err = Open(ctx, Options{Path: path, Topics: testTopics})
+	s, err = Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,8 +97,8 @@ func TestAlertMatchesSurviveRestart(t *testing.T) {
 func TestAlertQueuedBeforeUpgrade(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "a.db")
-	s, err := Open(ctx, Options{Path: path, Topics: testTopics})
+	opts := testDatabase(t)
+	s, err := Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,12 +106,9 @@ func TestAlertQueuedBeforeUpgrade(t *testing.T) {
 	mustIngest(t, s)
 	s.Close()
 
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openRawDB(t, opts)
 	// Back to the schema of version 6, whatever came after it, as an older livealert left it.
-	provider, err := goose.NewProvider(goose.DialectSQLite3, db, os.DirFS("migrations"))
+	provider, err := migrations.NewProvider(db, opts.Driver)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +120,8 @@ func TestAlertQueuedBeforeUpgrade(t *testing.T) {
 			VALUES ('wire', '1', 1, 'Drone shot down near Belgorod',
 				'Air defence says the UAV fell in Belgorodskaya oblast.', '', 'h', 1)`,
 		`INSERT INTO outbox (chat_id, thread_id, kind, entry_id, labels, due_at, created_at)
-			VALUES (7, 0, 'alert', last_insert_rowid(), 'Drones' || char(10) || 'belgorod*', 1, 1)`,
+			VALUES (7, 0, 'alert', (SELECT MAX(id) FROM entries), 'Drones
+belgorod*', 1, 1)`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			db.Close()
@@ -134,7 +130,7 @@ func TestAlertQueuedBeforeUpgrade(t *testing.T) {
 	}
 	db.Close()
 
-	s, err = Open(ctx, Options{Path: path, Topics: testTopics})
+	s, err = Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,8 @@ func countDropped(ctx context.Context, tx *sql.Tx, n int64) error {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO key_values (key, value) VALUES (?1, ?2)
-		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + ?2`, droppedKey, n)
+		INSERT INTO key_values (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(key_values.value AS BIGINT) + CAST(excluded.value AS BIGINT) AS TEXT)`,
+		droppedKey, strconv.FormatInt(n, 10))
 	return err
 }

@@ -11,19 +11,26 @@ const rowBatchSize = 100
 
 // rowBatch gathers the rows of one INSERT and writes them rowBatchSize at a time, in a
 // transaction: the statement is head, then the rows as "(?, ?, …), …", then middle and tail.
+// types are the SQL types of the columns, which PostgreSQL is told (see dialect.param).
 // It counts the rows inserted (ON CONFLICT DO NOTHING skips are not counted).
 type rowBatch struct {
 	tx                 *sql.Tx
 	head, middle, tail string
 	columns            int
+	row                string // one row's placeholders
 
 	args     []any
 	full     *sql.Stmt // prepared for a full batch, on first use
 	inserted int64
 }
 
-func newRowBatch(tx *sql.Tx, head, middle, tail string, columns int) *rowBatch {
-	return &rowBatch{tx: tx, head: head, middle: middle, tail: tail, columns: columns}
+func newRowBatch(tx *sql.Tx, d dialect, head, middle, tail string, types ...string) *rowBatch {
+	params := make([]string, len(types))
+	for i, t := range types {
+		params[i] = d.param(t)
+	}
+	row := "(" + strings.Join(params, ", ") + ")"
+	return &rowBatch{tx: tx, head: head, middle: middle, tail: tail, columns: len(types), row: row}
 }
 
 // add queues one row (columns values) and writes a full batch.
@@ -67,8 +74,7 @@ func (b *rowBatch) exec(ctx context.Context, st *sql.Stmt) error {
 }
 
 func (b *rowBatch) statement(rows int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.columns), ", ") + ")"
-	return b.head + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ") + b.middle + " " + b.tail
+	return b.head + strings.TrimSuffix(strings.Repeat(b.row+", ", rows), ", ") + b.middle + " " + b.tail
 }
 
 func (b *rowBatch) close() {

@@ -21,10 +21,21 @@ import (
 // ErrNotFound is returned when the chat, subscription or row asked for does not exist.
 var ErrNotFound = errors.New("subscriptions: not found")
 
+// Drivers: the databases a Store keeps its state in.
+const (
+	DriverSQLite   = migrations.SQLite
+	DriverPostgres = migrations.Postgres
+)
+
 // Options configure a Store.
 type Options struct {
+	// Driver is DriverSQLite (when "") or DriverPostgres.
+	Driver string
 	// Path is the SQLite database file; it is created when missing.
 	Path string
+	// DSN is the PostgreSQL database (postgres://user:password@host:port/db?sslmode=…, or
+	// keyword/value); it must exist. Errors and logs show it with its password masked.
+	DSN string
 	// Topics is the catalog chats may follow.
 	Topics []match.Topic
 	// DigestTime ("HH:MM") and TimeZone are what a new chat starts with.
@@ -38,10 +49,13 @@ type Options struct {
 
 // Store holds all durable state — chats, subscriptions, entries, the outbox, digest runs and
 // source state — and matches entries against subscriptions. All writes go through one
-// connection (SQLite allows one writer); reads use a pool.
+// connection (SQLite allows one writer; on PostgreSQL too, so that a transaction that reads
+// then writes sees no other writer of this process between); reads use a pool.
 type Store struct {
 	writer  *sql.DB
 	reader  *sql.DB
+	dialect dialect
+	name    string // the database, for errors: the SQLite path or the masked DSN
 	opts    Options
 	catalog *match.Catalog
 	log     *slog.Logger
@@ -57,11 +71,22 @@ type Store struct {
 	fence fence // the lease epoch writes are checked against, see lease.go
 }
 
-// Open opens (creating if needed) and migrates the database at opts.Path, and builds the
-// matcher of its subscriptions. A catalog that does not compile is an error.
+// Open opens (creating if needed) and migrates the database of opts (an SQLite file, or a
+// PostgreSQL database), and builds the matcher of its subscriptions. A catalog that does not
+// compile is an error.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	if opts.Path == "" {
-		return nil, errors.New("subscriptions: open: empty path")
+	switch opts.Driver {
+	case "", DriverSQLite:
+		opts.Driver = DriverSQLite
+		if opts.Path == "" {
+			return nil, errors.New("subscriptions: open: empty path")
+		}
+	case DriverPostgres:
+		if opts.DSN == "" {
+			return nil, errors.New("subscriptions: open: empty PostgreSQL DSN")
+		}
+	default:
+		return nil, fmt.Errorf("subscriptions: open: unknown driver %q (sqlite or postgres)", opts.Driver)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -83,37 +108,57 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{opts: opts, catalog: catalog, log: opts.Logger}
-
-	path := sqlitePath.Replace(opts.Path)
-	s.writer, err = sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL&_stmt_cache_size=64")
+	if opts.Driver == DriverPostgres {
+		err = s.openPostgres(ctx)
+	} else {
+		err = s.openSQLite(ctx)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
+		return nil, err
 	}
-	s.writer.SetMaxOpenConns(1)
-	s.writer.SetConnMaxIdleTime(0)
-	if err := s.writer.PingContext(ctx); err != nil {
-		s.writer.Close()
-		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
-	}
-	if err := checkWritable(ctx, s.writer); err != nil {
-		s.writer.Close()
-		return nil, fmt.Errorf("subscriptions: database %s is not writable: %w", opts.Path, err)
-	}
-	if err := migrations.Up(ctx, s.writer); err != nil {
-		s.writer.Close()
-		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
-	}
-	s.reader, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_query_only=true&_stmt_cache_size=64")
-	if err != nil {
-		s.writer.Close()
-		return nil, fmt.Errorf("subscriptions: open %s: %w", opts.Path, err)
-	}
-	s.reader.SetMaxOpenConns(4)
 	if err := s.rebuildMatcher(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// openSQLite opens the writer and the readers of the SQLite file opts.Path, and migrates it.
+func (s *Store) openSQLite(ctx context.Context) error {
+	var err error
+	s.name = s.opts.Path
+	path := sqlitePath.Replace(s.opts.Path)
+	s.writer, err = sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL&_stmt_cache_size=64")
+	if err != nil {
+		return fmt.Errorf("subscriptions: open %s: %w", s.name, err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetConnMaxIdleTime(0)
+	if err := s.prepareWriter(ctx, migrations.SQLite); err != nil {
+		s.writer.Close()
+		return err
+	}
+	s.reader, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_query_only=true&_stmt_cache_size=64")
+	if err != nil {
+		s.writer.Close()
+		return fmt.Errorf("subscriptions: open %s: %w", s.name, err)
+	}
+	s.reader.SetMaxOpenConns(4)
+	return nil
+}
+
+// prepareWriter checks that the writer reaches a database it may write, and migrates it.
+func (s *Store) prepareWriter(ctx context.Context, driver string) error {
+	if err := s.writer.PingContext(ctx); err != nil {
+		return fmt.Errorf("subscriptions: open %s: %w", s.name, err)
+	}
+	if err := checkWritable(ctx, s.writer); err != nil {
+		return fmt.Errorf("subscriptions: database %s is not writable: %w", s.name, err)
+	}
+	if err := migrations.Up(ctx, s.writer, driver); err != nil {
+		return fmt.Errorf("subscriptions: open %s: %w", s.name, err)
+	}
+	return nil
 }
 
 // checkWritable makes a change to db's schema in a write transaction and rolls it back: it

@@ -2,13 +2,18 @@ package subscriptions
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"livealert/sources"
 	"livealert/subscriptions/match"
+	"livealert/subscriptions/storetest"
 )
 
 // testClock is a settable clock.
@@ -35,15 +40,46 @@ var testTopics = []match.Topic{
 	{Name: "Air defence", Keywords: []string{`"air defence"`, `"shot down"`}},
 }
 
-// openTestStore opens a store on a fresh file with testTopics and a clock at 2024-03-01 10:00 UTC.
+// testDatabase returns Options naming a fresh, empty database of the driver the tests run on
+// (storetest.Driver: an SQLite file in t.TempDir(), or a PostgreSQL database of its own), with
+// testTopics. Opening them again opens the same database.
+func testDatabase(t testing.TB) Options {
+	t.Helper()
+	if storetest.Driver() == DriverPostgres {
+		return Options{Driver: DriverPostgres, DSN: storetest.PostgresDSN(t), Topics: testTopics}
+	}
+	return Options{Driver: DriverSQLite, Path: filepath.Join(t.TempDir(), "test.db"), Topics: testTopics}
+}
+
+// openRawDB opens the database of opts without a Store, as an older livealert or an operator
+// would see it; ? placeholders work on both drivers.
+func openRawDB(t testing.TB, opts Options) *sql.DB {
+	t.Helper()
+	var db *sql.DB
+	if opts.Driver == DriverPostgres {
+		config, err := pgx.ParseConfig(opts.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db = sql.OpenDB(rebindConnector{stdlib.GetConnector(*config)})
+	} else {
+		var err error
+		if db, err = sql.Open("sqlite3", "file:"+opts.Path+"?_foreign_keys=on"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openTestStore opens a store on a fresh database (testDatabase) with testTopics and a clock
+// at 2024-03-01 10:00 UTC.
 func openTestStore(t testing.TB) (*Store, *testClock) {
 	t.Helper()
 	clock := &testClock{t: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)}
-	s, err := Open(context.Background(), Options{
-		Path:   filepath.Join(t.TempDir(), "test.db"),
-		Topics: testTopics,
-		Now:    clock.Now,
-	})
+	opts := testDatabase(t)
+	opts.Now = clock.Now
+	s, err := Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +133,8 @@ func due(t *testing.T, s *Store) []Delivery {
 
 func TestOpenTwiceKeepsData(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "a.db")
-	s, err := Open(ctx, Options{Path: path, Topics: testTopics})
+	opts := testDatabase(t)
+	s, err := Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +145,7 @@ func TestOpenTwiceKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err = Open(ctx, Options{Path: path, Topics: testTopics})
+	s, err = Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

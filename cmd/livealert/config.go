@@ -67,9 +67,13 @@ type TelegramConfig struct {
 	Webhook WebhookConfig `yaml:"webhook"`
 }
 
-// StorageConfig says where state lives.
+// StorageConfig says where state lives: an SQLite file (driver sqlite: Path) or a PostgreSQL
+// database (driver postgres: DSN, which $LIVEALERT_DATABASE_URL overrides so that the
+// password can stay out of the file).
 type StorageConfig struct {
-	Path string `yaml:"path"`
+	Driver string `yaml:"driver"`
+	Path   string `yaml:"path"`
+	DSN    string `yaml:"dsn"`
 	// Shared: several instances run on this database, one of them (the leader) runs the bot
 	// and the others wait as standbys to take over (cmd/livealert/leader.go).
 	Shared bool `yaml:"shared"`
@@ -138,7 +142,7 @@ const (
 func defaultConfig() Config {
 	return Config{
 		Telegram:          TelegramConfig{APIURL: defaultAPIURL, Rate: defaultRate},
-		Storage:           StorageConfig{Path: defaultStoragePath},
+		Storage:           StorageConfig{Driver: subscriptions.DriverSQLite, Path: defaultStoragePath},
 		Digest:            DigestConfig{Time: "08:00", TimeZone: "UTC"},
 		Log:               LogConfig{Level: "info", Format: "text"},
 		Access:            AccessConfig{Mode: "open"},
@@ -274,8 +278,18 @@ func (c *Config) Validate() []string {
 			p.add("http.listen", "%q is not an address to listen on, like :9090 or 127.0.0.1:9090", c.HTTP.Listen)
 		}
 	}
-	if c.Storage.Path == "" {
-		p.add("storage.path", "must not be empty")
+	switch c.Storage.Driver {
+	case subscriptions.DriverSQLite:
+		if c.Storage.Path == "" {
+			p.add("storage.path", "must not be empty")
+		}
+	case subscriptions.DriverPostgres:
+		if d := c.Storage.DSN; d != "" && !postgresDSN.MatchString(d) {
+			p.add("storage.dsn", "%q is not a PostgreSQL DSN like postgres://user@host:5432/livealert or host=… dbname=…",
+				subscriptions.RedactDSN(d))
+		}
+	default:
+		p.add("storage.driver", "%q is not sqlite or postgres", c.Storage.Driver)
 	}
 	if len(c.Sources) == 0 {
 		p.add("sources", "missing: name at least one live blog or feed to watch")

@@ -17,6 +17,9 @@ func TestConfigValidatePaths(t *testing.T) {
 	}{
 		{"admin id not positive", "telegram:\n  admins: [5, -3]\n" + source, "telegram.admins[1]: -3 is not a Telegram user id"},
 		{"empty storage path", "storage:\n  path: \"\"\n" + source, "storage.path: must not be empty"},
+		{"storage driver", "storage:\n  driver: mysql\n" + source, `storage.driver: "mysql" is not sqlite or postgres`},
+		{"storage dsn, its password masked", "storage:\n  driver: postgres\n  dsn: mysql://bot:s3cret@db/livealert\n" + source,
+			`storage.dsn: "mysql://bot:xxxxx@db/livealert" is not a PostgreSQL DSN`},
 		{"url without host", "sources:\n  - name: a\n    url: https:///live\n", `sources[0].url: "https:///live" has no host`},
 		{"url of a scheme the fetcher lacks", "sources:\n  - name: a\n    url: ftp://example.org/feed.xml\n", `sources[0].url: "ftp://example.org/feed.xml" is not an http(s) URL or a file path`},
 		{"negative poll interval", "sources:\n  - name: a\n    url: /x\n    poll_interval: -1m\n", "sources[0].poll_interval: must be positive"},

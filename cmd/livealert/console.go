@@ -208,7 +208,7 @@ func (p *program) console(ctx context.Context, o consoleOptions) error {
 	api := fakebotapi.New(fakebotapi.Options{BotUsername: "livealert_bot", BotName: "livealert"})
 	defer api.Close()
 	cfg.Telegram.APIURL = api.URL()
-	cfg.Storage.Path = o.db
+	cfg.Storage.Driver, cfg.Storage.Path = subscriptions.DriverSQLite, o.db // a dry run: never the configured database
 	if o.db == "" {
 		dir, err := os.MkdirTemp("", "livealert-console-")
 		if err != nil {

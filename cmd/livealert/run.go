@@ -118,6 +118,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 			l.release(ctx)
 		}()
 	}
+	_, storage, _ := p.storage(cfg) // openStore checked it
 	srcs := make([]sources.Source, 0, len(cfg.Sources))
 	for _, s := range cfg.Sources {
 		srcs = append(srcs, s.source())
@@ -129,7 +130,7 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		}
 		logger.Info("serving health and metrics", "address", listener.Addr().String())
 	}
-	logger.Info("livealert starting", "version", buildVersion(), "storage", cfg.Storage.Path, "shared", cfg.Storage.Shared, "sources", len(srcs), "topics", len(cfg.Topics))
+	logger.Info("livealert starting", "version", buildVersion(), "storage", storage, "shared", cfg.Storage.Shared, "sources", len(srcs), "topics", len(cfg.Topics))
 	err = p.runBot(ctx, cfg, store, token, srcs, p.now, logger, serving{
 		listener:      listener,
 		webhookURL:    cfg.Telegram.Webhook.URL,
@@ -147,14 +148,12 @@ func (p *program) openStore(ctx context.Context, cfg Config, now func() time.Tim
 	for _, t := range cfg.Topics {
 		topics = append(topics, match.Topic{Name: t.Name, Description: t.Description, Keywords: t.Keywords, Exclude: t.Exclude, Names: t.Names})
 	}
-	return subscriptions.Open(ctx, subscriptions.Options{
-		Path:       cfg.Storage.Path,
-		Topics:     topics,
-		DigestTime: cfg.Digest.Time,
-		TimeZone:   zone,
-		Now:        now,
-		Logger:     logger,
-	})
+	opts, _, err := p.storage(cfg)
+	if err != nil {
+		return nil, err
+	}
+	opts.Topics, opts.DigestTime, opts.TimeZone, opts.Now, opts.Logger = topics, cfg.Digest.Time, zone, now, logger
+	return subscriptions.Open(ctx, opts)
 }
 
 // serving is how a running livealert is reached besides long polling: the HTTP listener

@@ -25,6 +25,8 @@ SELECT id, chat_id, thread_id, kind, entry_id, labels, text, due_at, attempts,
     last_error, created_at, failing_since, subscription_ids, terms FROM outbox;
 DROP TABLE outbox;
 ALTER TABLE outbox_rebuilt RENAME TO outbox;
+-- The copied rows kept their ids: PostgreSQL's identity goes on after the highest.
+-- postgres: SELECT setval(pg_get_serial_sequence('outbox', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM outbox;
 CREATE INDEX outbox_due ON outbox (due_at);
 CREATE INDEX outbox_chat_due ON outbox (chat_id, due_at, id);
 
@@ -51,5 +53,7 @@ INSERT INTO outbox_rebuilt SELECT id, chat_id, thread_id, kind, entry_id, labels
     attempts, last_error, created_at, failing_since, subscription_ids, terms FROM outbox;
 DROP TABLE outbox;
 ALTER TABLE outbox_rebuilt RENAME TO outbox;
+-- The copied rows kept their ids: PostgreSQL's identity goes on after the highest.
+-- postgres: SELECT setval(pg_get_serial_sequence('outbox', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM outbox;
 CREATE INDEX outbox_due ON outbox (due_at);
 CREATE INDEX outbox_chat_due ON outbox (chat_id, due_at, id);
