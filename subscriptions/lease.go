@@ -49,9 +49,6 @@ type fence struct {
 // leaseRow is the name of the lease's one row.
 const leaseRow = "bot"
 
-// fenceQuery reads the lease's epoch in a fenced write transaction.
-const fenceQuery = `SELECT epoch FROM leader_lease WHERE name = ?`
-
 // AcquireLease takes the lease for holder, for ttl, when nobody holds it or its holder let it
 // expire; ok is false (and the lease returned the current one) when another holds it still.
 func (s *Store) AcquireLease(ctx context.Context, holder string, ttl time.Duration) (l Lease, ok bool, err error) {
@@ -161,7 +158,7 @@ func (s *Store) checkFence(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	}
 	var current int64
-	if err := tx.QueryRowContext(ctx, fenceQuery, leaseRow).Scan(&current); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT epoch FROM leader_lease WHERE name = ?`+s.dialect.forShare(), leaseRow).Scan(&current); err != nil {
 		return fmt.Errorf("subscriptions: check lease: %w", err)
 	}
 	if current != epoch {

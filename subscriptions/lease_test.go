@@ -2,18 +2,21 @@ package subscriptions
 
 import (
 	"context"
+	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"livealert/subscriptions/storetest"
 )
 
 // openSharedStores opens two stores on one database, as two instances would, both on clock.
 func openSharedStores(t *testing.T, clock *testClock) (a, b *Store) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "shared.db")
+	opts := testDatabase(t)
+	opts.Now = clock.Now
 	open := func() *Store {
-		s, err := Open(context.Background(), Options{Path: path, Topics: testTopics, Now: clock.Now})
+		s, err := Open(context.Background(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,5 +148,84 @@ func TestFenceRefusesStaleLeadersWrites(t *testing.T) {
 	a.Fence(0)
 	if err := a.RaiseInt(ctx, "k", 4); err != nil {
 		t.Fatalf("an unfenced write: %v", err)
+	}
+}
+
+// TestTakeoverWaitsForWritesInFlight: on PostgreSQL a takeover waits for the write
+// transactions the old leader has in flight (the fence check locks the lease row), so none of
+// them commits once another instance leads. (SQLite's one writer gives the same order.)
+func TestTakeoverWaitsForWritesInFlight(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	clock := &testClock{t: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)}
+	opts := Options{Driver: DriverPostgres, DSN: storetest.PostgresDSN(t), Topics: testTopics, Now: clock.Now}
+	open := func() *Store {
+		s, err := Open(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	la, ok, err := a.AcquireLease(ctx, "a", 10*time.Second)
+	if err != nil || !ok {
+		t.Fatalf("a acquires: ok %v, %v", ok, err)
+	}
+	a.Fence(la.Epoch)
+
+	checked, finish := make(chan struct{}), make(chan struct{})
+	wrote := make(chan error, 1)
+	go func() {
+		wrote <- a.write(ctx, func(tx *sql.Tx) error {
+			close(checked) // the fence check is done: the lease row is locked
+			<-finish
+			_, err := tx.ExecContext(ctx, `INSERT INTO key_values (key, value) VALUES ('k', '1')`)
+			return err
+		})
+	}()
+	<-checked
+	clock.Set(la.Expires)
+	took := make(chan error, 1)
+	go func() {
+		_, ok, err := b.AcquireLease(ctx, "b", 10*time.Second)
+		if err == nil && !ok {
+			err = errors.New("lease not taken")
+		}
+		took <- err
+	}()
+	// Wait until the takeover waits on the lease row's lock, then let the write finish.
+	raw := openRawDB(t, opts)
+	for {
+		var waiting int
+		err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%leader_lease%'`).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		select {
+		case err := <-took:
+			t.Fatalf("the takeover did not wait for the write in flight (%v)", err)
+		case <-ctx.Done():
+			t.Fatal("the takeover never waited")
+		case <-time.After(10 * time.Millisecond): // pg_stat_activity has no signal to wait on
+		}
+	}
+	close(finish)
+	if err := <-wrote; err != nil {
+		t.Fatalf("the write begun under a's lease: %v", err)
+	}
+	if err := <-took; err != nil {
+		t.Fatalf("the takeover: %v", err)
+	}
+	if v, _, err := b.Value(ctx, "k"); err != nil || v != "1" {
+		t.Fatalf("k = %q, %v; want the write committed before the takeover", v, err)
+	}
+	if err := a.RaiseInt(ctx, "k", 2); !errors.Is(err, ErrFenced) {
+		t.Fatalf("a's write after the takeover: %v, want ErrFenced", err)
 	}
 }

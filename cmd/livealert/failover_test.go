@@ -2,20 +2,26 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the database/sql driver "pgx"
+
 	"livealert/bot"
 	"livealert/bot/fakebotapi"
+	"livealert/subscriptions"
+	"livealert/subscriptions/storetest"
 )
 
 // takeoverBound is how soon a standby must lead once the leader died: the lease's time to live
 // and a standby's retry period, with a margin for the new leader's start.
 const takeoverBound = 15 * time.Second
 
-// TestFailover runs two instances of the real binary on one database (storage.shared) against a
+// TestFailover runs two instances of the real binary on one database (storage.shared: one
+// SQLite file, or one PostgreSQL database, skipped loudly without LIVEALERT_TEST_POSTGRES) against a
 // fake Bot API that enforces Telegram's limits, fans one entry out to 1,000 chats as a paid
 // broadcast, and SIGKILLs the leader mid-way twice: the first leader, then — the killed one
 // restarted as a standby — the instance that took over. Every chat gets the alert, with no more
@@ -33,6 +39,21 @@ func TestFailover(t *testing.T) {
 			path := filepath.Join(dir, "livealert.db")
 			seedChats(t, path, chats)
 			return "path: " + path, func(ctx context.Context) { waitQueueEmpty(t, ctx, path) }
+		}},
+		{"postgres", func(t *testing.T, dir string, chats int) (string, func(context.Context)) {
+			dsn := storetest.PostgresDSN(t)
+			store, err := subscriptions.Open(context.Background(), subscriptions.Options{Driver: subscriptions.DriverPostgres, DSN: dsn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			store.Close()
+			db, err := sql.Open("pgx", dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			seedRows(t, db, "$1", chats)
+			return "driver: postgres\n  dsn: " + dsn, func(ctx context.Context) { waitQueueEmptyDB(t, ctx, db) }
 		}},
 	} {
 		t.Run(c.driver, func(t *testing.T) {
