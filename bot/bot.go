@@ -79,6 +79,10 @@ type Options struct {
 	// WebhookSecret is the secret_token Telegram sends with every delivery (1-256 of
 	// A-Z a-z 0-9 _ -); a random one at each start when "". It never appears in a log line.
 	WebhookSecret string
+	// Lead, when set, makes this one of several instances on one database, of which one, the
+	// leader, runs the bot (see runLed). Lead returns once this instance leads, with a
+	// context that ends, with its cause, when it stops leading.
+	Lead func(ctx context.Context) (context.Context, error)
 
 	// UserSources says whether and how users suggest sources (/source add); off when its
 	// Mode is "".
@@ -150,6 +154,9 @@ type Bot struct {
 // the sources, sends alerts and digests. It returns nil when ctx ended, or the first error
 // that stopped it.
 func Run(ctx context.Context, opts Options) error {
+	if opts.Lead != nil {
+		return runLed(ctx, opts)
+	}
 	b, err := newBot(opts)
 	if err != nil {
 		return err
@@ -162,8 +169,8 @@ func Run(ctx context.Context, opts Options) error {
 // outbox. Commands and sending start once connect has succeeded.
 func (b *Bot) run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
-	if b.opts.HTTP != nil {
-		g.Go(func() error { return b.serveHTTP(ctx, b.opts.HTTP) })
+	if b.opts.HTTP != nil && b.opts.Lead == nil { // a led bot's HTTP is served from the start: see runLed
+		g.Go(func() error { return serveHTTP(ctx, b.opts.HTTP, b.handler(ctx)) })
 	}
 	g.Go(func() error { return b.watcher.Run(ctx, b.ingest) })
 	g.Go(func() error { return b.runDigests(ctx) })

@@ -59,14 +59,11 @@ func (b *Bot) ready(ctx context.Context) error {
 	return nil
 }
 
-// serveHTTP serves /healthz (the process answers), /readyz (see ready) and /metrics on ln
-// until ctx ends, and the webhook's path when there is one (see serveWebhook).
-func (b *Bot) serveHTTP(ctx context.Context, ln net.Listener) error {
+// handler serves /healthz (the process answers), /readyz (see ready) and /metrics, and the
+// webhook's path when there is one (see serveWebhook), until ctx ends.
+func (b *Bot) handler(ctx context.Context) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	})
+	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), scrapeTimeout)
 		defer cancel()
@@ -79,10 +76,20 @@ func (b *Bot) serveHTTP(ctx context.Context, ln net.Listener) error {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(b.metrics.reg, promhttp.HandlerOpts{}))
-	var handler http.Handler = mux
 	if b.webhook != nil {
-		handler = withWebhook(b.webhook.path, b.serveWebhook(ctx), mux)
+		return withWebhook(b.webhook.path, b.serveWebhook(ctx), mux)
 	}
+	return mux
+}
+
+// healthz answers that the process answers.
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+// serveHTTP serves handler on ln until ctx ends, then closes ln.
+func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler) error {
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

@@ -36,6 +36,7 @@ var copyTables = []string{
 // copySkipped are the tables CopyFrom leaves alone, each with the reason.
 var copySkipped = map[string]string{
 	migrations.VersionTable: "the target has its own, from being migrated when it was opened",
+	"leader_lease":          "the running instances' own: the target starts with no leader",
 }
 
 // copyBatchRows is how many rows CopyFrom writes in one transaction.

@@ -61,3 +61,13 @@ func (d dialect) param(typ string) string {
 	}
 	return "?"
 }
+
+// forShare, after a SELECT in a write transaction, locks the rows read against other writers
+// until the transaction ends: on PostgreSQL; SQLite's write transaction excludes every other
+// writer already.
+func (d dialect) forShare() string {
+	if d.postgres {
+		return " FOR SHARE"
+	}
+	return ""
+}

@@ -67,6 +67,8 @@ type Store struct {
 
 	prepMu   sync.Mutex
 	prepared map[string]*sql.Stmt // hot read queries, prepared once on the read pool
+
+	fence fence // the lease epoch writes are checked against, see lease.go
 }
 
 // Open opens (creating if needed) and migrates the database of opts (an SQLite file, or a
@@ -212,9 +214,15 @@ func (s *Store) Catalog() *match.Catalog { return s.catalog }
 func (s *Store) now() time.Time { return s.opts.Now().UTC() }
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE) and commits it when fn returns nil.
+// A fenced store first checks the lease (see Fence): ErrFenced, and nothing written, when
+// another instance leads now.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
+		return err
+	}
+	if err := s.checkFence(ctx, tx); err != nil {
+		tx.Rollback()
 		return err
 	}
 	if err := fn(tx); err != nil {

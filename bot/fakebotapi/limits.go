@@ -6,7 +6,8 @@ import (
 
 // Telegram's published limits for sending messages.
 const (
-	globalLimit   = 30 // messages per second, all chats together
+	globalLimit   = 30   // messages per second, all chats together
+	paidLimit     = 1000 // the same with allow_paid_broadcast: sends beyond 30 a second are paid
 	globalWindow  = time.Second
 	groupLimit    = 20 // messages per minute to one group or channel
 	groupWindow   = time.Minute
@@ -16,7 +17,9 @@ const (
 )
 
 // rateLimiter enforces Telegram's limits on sendMessage: sliding windows for
-// the global and per-group limits, a token bucket for private chats. Only
+// the global and per-group limits, a token bucket for private chats. A paid send
+// (allow_paid_broadcast) is held to paidLimit instead of globalLimit; both count
+// in the one global window. Only
 // allowed sends count. It is not safe for concurrent use; the server calls
 // it under its lock.
 type rateLimiter struct {
@@ -35,14 +38,18 @@ func newRateLimiter() *rateLimiter {
 	return &rateLimiter{groups: map[int64][]time.Time{}, private: map[int64]*privateBucket{}}
 }
 
-// allow reports whether a send to chatID at now is within the limits and, if
-// so, counts it. If not, retryAfter is the whole number of seconds after which
+// allow reports whether a send to chatID at now, paid or not, is within the
+// limits and, if so, counts it. If not, retryAfter is the whole number of seconds after which
 // the same send would be allowed.
-func (l *rateLimiter) allow(chatID int64, private bool, now time.Time) (retryAfter int, ok bool) {
+func (l *rateLimiter) allow(chatID int64, private, paid bool, now time.Time) (retryAfter int, ok bool) {
 	l.global = prune(l.global, now.Add(-globalWindow))
 	wait := time.Duration(0)
-	if len(l.global) >= globalLimit {
-		wait = max(wait, l.global[len(l.global)-globalLimit].Add(globalWindow).Sub(now))
+	limit := globalLimit
+	if paid {
+		limit = paidLimit
+	}
+	if len(l.global) >= limit {
+		wait = max(wait, l.global[len(l.global)-limit].Add(globalWindow).Sub(now))
 	}
 	var bucket *privateBucket
 	if private {

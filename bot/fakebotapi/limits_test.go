@@ -12,24 +12,24 @@ func TestRateLimiterPrivateChat(t *testing.T) {
 	l := newRateLimiter()
 	t0 := time.Unix(1_700_000_000, 0)
 	for i := range privateBurst {
-		if _, ok := l.allow(1, true, t0); !ok {
+		if _, ok := l.allow(1, true, false, t0); !ok {
 			t.Fatalf("send %d of the burst refused", i+1)
 		}
 	}
-	retry, ok := l.allow(1, true, t0)
+	retry, ok := l.allow(1, true, false, t0)
 	if ok || retry != 1 {
 		t.Fatalf("send after the burst: ok %v, retry %d; want refused, retry 1", ok, retry)
 	}
-	if _, ok := l.allow(2, true, t0); !ok {
+	if _, ok := l.allow(2, true, false, t0); !ok {
 		t.Fatal("another private chat is limited too")
 	}
-	if _, ok := l.allow(1, true, t0.Add(999*time.Millisecond)); ok {
+	if _, ok := l.allow(1, true, false, t0.Add(999*time.Millisecond)); ok {
 		t.Fatal("allowed before a token came back")
 	}
-	if _, ok := l.allow(1, true, t0.Add(time.Second)); !ok {
+	if _, ok := l.allow(1, true, false, t0.Add(time.Second)); !ok {
 		t.Fatal("refused a second later")
 	}
-	if _, ok := l.allow(1, true, t0.Add(1500*time.Millisecond)); ok {
+	if _, ok := l.allow(1, true, false, t0.Add(1500*time.Millisecond)); ok {
 		t.Fatal("sustained rate above 1/s allowed")
 	}
 }
@@ -38,16 +38,16 @@ func TestRateLimiterGroup(t *testing.T) {
 	l := newRateLimiter()
 	t0 := time.Unix(1_700_000_000, 0)
 	for i := range groupLimit {
-		if _, ok := l.allow(-5, false, t0.Add(time.Duration(i)*time.Second)); !ok {
+		if _, ok := l.allow(-5, false, false, t0.Add(time.Duration(i)*time.Second)); !ok {
 			t.Fatalf("group send %d refused", i+1)
 		}
 	}
 	at := t0.Add(30 * time.Second)
-	retry, ok := l.allow(-5, false, at)
+	retry, ok := l.allow(-5, false, false, at)
 	if ok || retry != 30 { // the first send leaves the window at t0+60s
 		t.Fatalf("21st send within a minute: ok %v, retry %d; want refused, retry 30", ok, retry)
 	}
-	if _, ok := l.allow(-5, false, t0.Add(60*time.Second+time.Millisecond)); !ok {
+	if _, ok := l.allow(-5, false, false, t0.Add(60*time.Second+time.Millisecond)); !ok {
 		t.Fatal("refused after the first send left the window")
 	}
 }
@@ -56,14 +56,14 @@ func TestRateLimiterGlobal(t *testing.T) {
 	l := newRateLimiter()
 	t0 := time.Unix(1_700_000_000, 0)
 	for i := range globalLimit {
-		if _, ok := l.allow(int64(100+i), true, t0.Add(time.Duration(i)*time.Millisecond)); !ok {
+		if _, ok := l.allow(int64(100+i), true, false, t0.Add(time.Duration(i)*time.Millisecond)); !ok {
 			t.Fatalf("send %d refused", i+1)
 		}
 	}
-	if retry, ok := l.allow(999, true, t0.Add(500*time.Millisecond)); ok || retry != 1 {
+	if retry, ok := l.allow(999, true, false, t0.Add(500*time.Millisecond)); ok || retry != 1 {
 		t.Fatalf("31st send in a second: ok %v, retry %d", ok, retry)
 	}
-	if _, ok := l.allow(999, true, t0.Add(time.Second+time.Millisecond)); !ok {
+	if _, ok := l.allow(999, true, false, t0.Add(time.Second+time.Millisecond)); !ok {
 		t.Fatal("refused after the window moved on")
 	}
 }
@@ -102,5 +102,25 @@ func TestEnforceLimits(t *testing.T) {
 	served++
 	if s.TooManyRequestsServed() != served {
 		t.Fatalf("TooManyRequestsServed() = %d, want %d", s.TooManyRequestsServed(), served)
+	}
+}
+
+func TestRateLimiterPaid(t *testing.T) {
+	l := newRateLimiter()
+	t0 := time.Unix(1_700_000_000, 0)
+	for i := range paidLimit {
+		if _, ok := l.allow(int64(100+i), true, true, t0.Add(time.Duration(i)*time.Microsecond)); !ok {
+			t.Fatalf("paid send %d refused", i+1)
+		}
+	}
+	at := t0.Add(500 * time.Millisecond)
+	if retry, ok := l.allow(5000, true, true, at); ok || retry != 1 {
+		t.Fatalf("paid send %d in a second: ok %v, retry %d; want refused, retry 1", paidLimit+1, ok, retry)
+	}
+	if _, ok := l.allow(5001, true, false, at); ok {
+		t.Fatal("a free send allowed past 30 a second because paid ones were")
+	}
+	if _, ok := l.allow(5000, true, true, t0.Add(time.Second+time.Millisecond)); !ok {
+		t.Fatal("paid send refused after the window moved on")
 	}
 }

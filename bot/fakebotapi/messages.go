@@ -188,7 +188,7 @@ func (s *Server) sendMessage(p params) (any, *apiError) {
 		}
 	}
 	if s.limiter != nil {
-		if retry, ok := s.limiter.allow(cs.chat.ID, cs.chat.Type == models.ChatTypePrivate, time.Now()); !ok {
+		if retry, ok := s.limiter.allow(cs.chat.ID, cs.chat.Type == models.ChatTypePrivate, p.bool("allow_paid_broadcast"), time.Now()); !ok {
 			return nil, &apiError{code: http.StatusTooManyRequests,
 				description: "Too Many Requests: retry after " + strconv.Itoa(retry), retryAfter: retry}
 		}

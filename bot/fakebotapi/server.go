@@ -47,7 +47,7 @@ type Options struct {
 	// EnforceLimits makes sendMessage answer 429 like Telegram when the bot
 	// sends more than 30 messages a second overall, more than one a second
 	// to one private chat (after a burst of 3) or more than 20 a minute to
-	// one group or channel.
+	// one group or channel; with allow_paid_broadcast, 1000 a second overall.
 	EnforceLimits bool
 }
 
@@ -69,6 +69,7 @@ type Server struct {
 	failures  []queuedFailure
 	limiter   *rateLimiter // nil unless Options.EnforceLimits
 	served429 int
+	served409 int // long polls ended by another getUpdates
 
 	nextUpdateID   int64
 	queue          []queuedUpdate // not yet confirmed, by increasing id

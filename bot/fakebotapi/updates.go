@@ -140,6 +140,9 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *apiError) {
 		select {
 		case <-changed:
 		case <-me.abort:
+			s.mu.Lock()
+			s.served409++
+			s.mu.Unlock()
 			return nil, &apiError{code: http.StatusConflict,
 				description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}
 		case <-timer.C:
@@ -216,4 +219,12 @@ func (s *Server) deleteWebhook(p params) (any, *apiError) {
 	s.webhook = nil
 	s.notifyLocked()
 	return true, nil
+}
+
+// ConflictsServed is how many long polls were ended with 409 Conflict because another
+// getUpdates came: two bot instances polling at once.
+func (s *Server) ConflictsServed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.served409
 }

@@ -139,6 +139,9 @@ func TestGetUpdatesConflict(t *testing.T) {
 		"Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" {
 		t.Fatalf("first poll = %+v, want 409", r)
 	}
+	if n := s.ConflictsServed(); n != 1 {
+		t.Fatalf("ConflictsServed() = %d, want 1", n)
+	}
 	s.SendMessage(PrivateChat(alice), alice, "x")
 	if r := <-second; !r.OK || len(r.Result) < 3 {
 		t.Fatalf("second poll = %+v", r)

@@ -92,6 +92,9 @@ type StorageConfig struct {
 	Driver string `yaml:"driver"`
 	Path   string `yaml:"path"`
 	DSN    string `yaml:"dsn"`
+	// Shared: several instances run on this database, one of them (the leader) runs the bot
+	// and the others wait as standbys to take over (cmd/livealert/leader.go).
+	Shared bool `yaml:"shared"`
 }
 
 // SourceConfig is one page or feed to watch.

@@ -118,8 +118,7 @@ func buildBinary(t *testing.T, dir string) string {
 // source wire already polled once, so that its next entry is news for all of them.
 func seedChats(t *testing.T, path string, n int) {
 	t.Helper()
-	ctx := context.Background()
-	store, err := subscriptions.Open(ctx, subscriptions.Options{Path: path})
+	store, err := subscriptions.Open(context.Background(), subscriptions.Options{Path: path})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,16 +128,24 @@ func seedChats(t *testing.T, path string, n int) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	seedRows(t, db, "?", n)
+}
+
+// seedRows writes the rows of seedChats into db, a migrated store's database whose driver
+// spells a placeholder placeholder.
+func seedRows(t *testing.T, db *sql.DB, placeholder string, n int) {
+	t.Helper()
+	ctx := context.Background()
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
 	for id := 1; id <= n; id++ {
-		if _, err := tx.Exec(`INSERT INTO chats (id, type, time_zone, created_at) VALUES (?, 'private', 'UTC', 1)`, id); err != nil {
+		if _, err := tx.Exec(`INSERT INTO chats (id, type, time_zone, created_at) VALUES (`+placeholder+`, 'private', 'UTC', 1)`, id); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec(`INSERT INTO subscriptions (chat_id, topic, created_at) VALUES (?, 'storms', 1)`, id); err != nil {
+		if _, err := tx.Exec(`INSERT INTO subscriptions (chat_id, topic, created_at) VALUES (`+placeholder+`, 'storms', 1)`, id); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -158,6 +165,12 @@ func waitQueueEmpty(t *testing.T, ctx context.Context, path string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	waitQueueEmptyDB(t, ctx, db)
+}
+
+// waitQueueEmptyDB is waitQueueEmpty on db, a store's database.
+func waitQueueEmptyDB(t *testing.T, ctx context.Context, db *sql.DB) {
+	t.Helper()
 	for {
 		var queued, entries int
 		err := db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM outbox), (SELECT COUNT(*) FROM entries)`).Scan(&queued, &entries)
@@ -180,16 +193,17 @@ func writeFile(t *testing.T, path, text string) {
 
 // process is a running livealert binary.
 type process struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	mu     sync.Mutex
-	stderr bytes.Buffer
-	done   chan struct{}
+	t       *testing.T
+	cmd     *exec.Cmd
+	mu      sync.Mutex
+	stderr  bytes.Buffer
+	written chan struct{} // closed and replaced on every write to stderr
+	done    chan struct{}
 }
 
 func startBinary(t *testing.T, ctx context.Context, bin, config, token string) *process {
 	t.Helper()
-	p := &process{t: t, done: make(chan struct{})}
+	p := &process{t: t, done: make(chan struct{}), written: make(chan struct{})}
 	p.cmd = exec.CommandContext(ctx, bin, "-config", config)
 	p.cmd.Env = append(os.Environ(), tokenEnv+"="+token)
 	p.cmd.Stderr = (*lockedWriter)(p)
@@ -226,5 +240,34 @@ type lockedWriter process
 func (w *lockedWriter) Write(b []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	close(w.written)
+	w.written = make(chan struct{})
 	return w.stderr.Write(b)
+}
+
+// waitLog waits until the process has logged a line containing text at least n times, and
+// returns when the last of them came.
+func (p *process) waitLog(ctx context.Context, text string, n int) (time.Time, error) {
+	for {
+		p.mu.Lock()
+		count := bytes.Count(p.stderr.Bytes(), []byte(text))
+		written := p.written
+		p.mu.Unlock()
+		if count >= n {
+			return time.Now(), nil
+		}
+		select {
+		case <-written:
+		case <-p.done:
+			p.mu.Lock()
+			count = bytes.Count(p.stderr.Bytes(), []byte(text)) // the last lines, written as it ended
+			p.mu.Unlock()
+			if count >= n {
+				return time.Now(), nil
+			}
+			return time.Time{}, fmt.Errorf("process ended before logging %q", text)
+		case <-ctx.Done():
+			return time.Time{}, fmt.Errorf("waiting for %q: %w", text, ctx.Err())
+		}
+	}
 }

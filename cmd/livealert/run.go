@@ -111,6 +111,16 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		return err
 	}
 	defer store.Close()
+	var lead func(context.Context) (context.Context, error)
+	if cfg.Storage.Shared {
+		l := newLeadership(store, p.now, logger)
+		lead = l.lead
+		defer func() { // after the bot, before the store closes
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaseRenew)
+			defer cancel()
+			l.release(ctx)
+		}()
+	}
 	_, storage, _ := p.storage(cfg) // openStore checked it
 	srcs := make([]sources.Source, 0, len(cfg.Sources))
 	for _, s := range cfg.Sources {
@@ -123,11 +133,12 @@ func (p *program) serve(ctx context.Context, cfg Config, token string, logger *s
 		}
 		logger.Info("serving health and metrics", "address", listener.Addr().String())
 	}
-	logger.Info("livealert starting", "version", buildVersion(), "storage", storage, "sources", len(srcs), "topics", len(cfg.Topics))
+	logger.Info("livealert starting", "version", buildVersion(), "storage", storage, "shared", cfg.Storage.Shared, "sources", len(srcs), "topics", len(cfg.Topics))
 	err = p.runBot(ctx, cfg, store, token, srcs, p.now, logger, serving{
 		listener:      listener,
 		webhookURL:    cfg.Telegram.Webhook.URL,
 		webhookSecret: p.getenv(webhookSecretEnv),
+		lead:          lead,
 	})
 	logger.Info("livealert stopped")
 	return err
@@ -149,10 +160,12 @@ func (p *program) openStore(ctx context.Context, cfg Config, now func() time.Tim
 }
 
 // serving is how a running livealert is reached besides long polling: the HTTP listener
-// (health, metrics, and the webhook when its URL is set). The console has none.
+// (health, metrics, and the webhook when its URL is set); and lead, when several instances
+// share the database (bot.Options.Lead). The console has none.
 type serving struct {
 	listener                  net.Listener
 	webhookURL, webhookSecret string
+	lead                      func(context.Context) (context.Context, error)
 }
 
 // runBot runs the bot of cfg on store, watching srcs, with the clock now, until ctx ends.
@@ -178,6 +191,7 @@ func (p *program) runBot(ctx context.Context, cfg Config, store *subscriptions.S
 		Rate:              cfg.Telegram.Rate,
 		PaidBroadcast:     cfg.Telegram.PaidBroadcast,
 		UserSources:       userSourceOptions(cfg.UserSources),
+		Lead:              srv.lead,
 	})
 }
 
