@@ -62,7 +62,7 @@ func (p *program) run(ctx context.Context, args []string) error {
 	configPath := fs.String("config", "config.yaml", "the YAML configuration `file`")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert console [-config FILE] [-replay FILE|URL] [-speed N] [-db FILE]\n       livealert source check URL|FILE [-format F]\n       livealert db copy -from FILE.db [-to postgres://…|FILE.db]\n       livealert healthcheck [-config FILE]\n       livealert -version\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: livealert [-config FILE]\n       livealert console [-config FILE] [-replay FILE|URL] [-speed N] [-db FILE]\n       livealert source check URL|FILE [-format F]\n       livealert source export [-config FILE]\n       livealert source import FILE.opml\n       livealert db copy -from FILE.db [-to postgres://…|FILE.db]\n       livealert healthcheck [-config FILE]\n       livealert -version\n\n"+
 			"Runs the bot. The token comes from $%s or telegram.token_file.\n\n", tokenEnv)
 		fs.PrintDefaults()
 	}

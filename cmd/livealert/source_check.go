@@ -23,10 +23,17 @@ const sourceCheckUsage = "usage: livealert source check URL|FILE|@channel [-form
 	"Ids depend on the source's name: they are those of a source named \"check\" unless\n" +
 	"-source names a configured one. Exits 1, saying why, when nothing is found.\n\n"
 
-// sourceCommand runs `livealert source …`: only `source check` so far.
+// sourceCommand runs `livealert source check|export|import …`.
 func (p *program) sourceCommand(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "export" {
+		return p.sourceExportCommand(ctx, args[1:])
+	}
+	if len(args) > 0 && args[0] == "import" {
+		return p.sourceImportCommand(args[1:])
+	}
 	if len(args) == 0 || args[0] != "check" {
-		return &usageError{msg: strings.TrimSpace(strings.SplitN(sourceCheckUsage, "\n\n", 2)[0])}
+		return &usageError{msg: strings.TrimSpace(strings.SplitN(sourceCheckUsage, "\n\n", 2)[0]) +
+			"\n       livealert source export [-config FILE]\n       livealert source import FILE.opml"}
 	}
 	fs := flag.NewFlagSet("livealert source check", flag.ContinueOnError)
 	fs.SetOutput(p.stderr)
