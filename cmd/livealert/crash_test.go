@@ -80,22 +80,7 @@ log:
 	waitQueueEmpty(t, ctx, dbPath)
 	p.kill()
 
-	perChat := map[int64]int{}
-	for _, m := range api.AllMessages() {
-		perChat[m.ChatID]++
-	}
-	duplicates := 0
-	for id := int64(1); id <= chats; id++ {
-		switch n := perChat[id]; {
-		case n == 0:
-			t.Fatalf("chat %d never got the alert", id)
-		case n > 1:
-			duplicates += n - 1
-		}
-	}
-	if len(perChat) != chats {
-		t.Fatalf("messages went to %d chats, want %d", len(perChat), chats)
-	}
+	duplicates := countDuplicates(t, api, chats)
 	bound := kills * bot.DefaultPaidSenders // the in-flight bound with paid_broadcast
 	t.Logf("%d chats alerted, %d duplicates over %d kills (bound %d)", chats, duplicates, kills, bound)
 	if duplicates > bound {
@@ -270,4 +255,27 @@ func (p *process) waitLog(ctx context.Context, text string, n int) (time.Time, e
 			return time.Time{}, fmt.Errorf("waiting for %q: %w", text, ctx.Err())
 		}
 	}
+}
+
+// countDuplicates returns the messages beyond one that chats 1..chats got, failing the test
+// when one of them got none or a message went to any other chat.
+func countDuplicates(t *testing.T, api *fakebotapi.Server, chats int) int {
+	t.Helper()
+	perChat := map[int64]int{}
+	for _, m := range api.AllMessages() {
+		perChat[m.ChatID]++
+	}
+	duplicates := 0
+	for id := int64(1); id <= int64(chats); id++ {
+		switch n := perChat[id]; {
+		case n == 0:
+			t.Fatalf("chat %d never got the alert", id)
+		case n > 1:
+			duplicates += n - 1
+		}
+	}
+	if len(perChat) != chats {
+		t.Fatalf("messages went to %d chats, want %d", len(perChat), chats)
+	}
+	return duplicates
 }

@@ -162,22 +162,7 @@ log:
 	leader.kill()
 	standby.kill()
 
-	perChat := map[int64]int{}
-	for _, m := range api.AllMessages() {
-		perChat[m.ChatID]++
-	}
-	duplicates := 0
-	for id := int64(1); id <= chats; id++ {
-		switch n := perChat[id]; {
-		case n == 0:
-			t.Fatalf("chat %d never got the alert", id)
-		case n > 1:
-			duplicates += n - 1
-		}
-	}
-	if len(perChat) != chats {
-		t.Fatalf("messages went to %d chats, want %d", len(perChat), chats)
-	}
+	duplicates := countDuplicates(t, api, chats)
 	bound := kills * bot.DefaultPaidSenders
 	t.Logf("%d chats alerted, %d duplicates over %d kills (bound %d), %d 429s", chats, duplicates, kills, bound, api.TooManyRequestsServed())
 	if duplicates > bound {
